@@ -65,7 +65,7 @@ describe('parseThresholdKey', () => {
     ['webrtc_rtt_ms{}', /empty tag selector/],
     ['webrtc_rtt_ms{bridge}', /invalid tag selector "bridge"/],
     ['webrtc_rtt_ms{bridge:}', /invalid tag selector/],
-    ['webrtc_rtt_ms{bridge:a', /invalid metric name/],
+    ['webrtc_rtt_ms{bridge:a', /invalid threshold key/],
   ])('rejects %s', (key, message) => {
     expect(() => parseThresholdKey(key)).toThrow(message);
   });
