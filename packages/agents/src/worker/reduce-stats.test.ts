@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { reduceStats, type BotStatsSample, type RtcStatLike, type StatsState } from './reduce-stats.js';
 
@@ -144,9 +145,9 @@ describe('reduceStats', () => {
     expect(next).toEqual({ atMs: 42, bytesSent: 11, bytesReceived: 7, packetsReceived: 3, packetsLost: 1, framesDecoded: 2 });
   });
 
-  it('is self-contained, so its source runs on its own as the page does', () => {
+  it('is self-contained: its source alone runs in a fresh global context, as in the page', () => {
     const source = reduceStats.toString();
-    const rebuilt = new Function(`return (${source});`)() as typeof reduceStats;
+    const rebuilt = runInNewContext(`(${source})`) as typeof reduceStats;
     const reports = [report(transport, pair(), remoteHost, inVideo({ framesDecoded: 30, bytesReceived: 1000 }))];
     expect(rebuilt(state({ atMs: 0 }), reports, 1000)).toEqual(reduceStats(state({ atMs: 0 }), reports, 1000));
   });
