@@ -1,1 +1,13 @@
-export {};
+/**
+ * @jlt/jitsi: everything Jitsi-specific. Schemas and parsers for the JVB HTTP surfaces
+ * (`/colibri/stats`, `/debug`, `/about/*`, `/metrics`), the exporter's and JVB's Prometheus text,
+ * Jicofo stats, a JVB HTTP client, meeting URLs with Jitsi's hash config, prejoin selectors and
+ * self-contained in-page probes.
+ */
+export * from './payload.js';
+export * from './jvb-gauges.js';
+export * from './colibri-stats.js';
+export * from './colibri-stats-keys.js';
+export * from './debug.js';
+export * from './about.js';
+export * from './jicofo.js';
