@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JltError } from '../errors.js';
 import type { Aggregation } from '../thresholds/types.js';
 import type { MetricType } from './sample.js';
-import { AGGREGATIONS_BY_TYPE, createAggregator, formatAggregation, isAggregationSupported } from './aggregators.js';
+import { SUPPORTED_AGGREGATIONS, createAggregator, formatAggregation, isAggregationSupported } from './aggregators.js';
 
 const p = (percentile: number): Aggregation => ({ kind: 'p', percentile });
 const k = (kind: Exclude<Aggregation['kind'], 'p'>): Aggregation => ({ kind });
@@ -24,7 +24,7 @@ const cases: {
     type: 'gauge',
     samples: [[0.5, 1000], [0.9, 3000], [0.1, 2000], [0.3, 4000]],
     spanMs: 4000,
-    expected: [[k('value'), 0.3], [k('min'), 0.1], [k('max'), 0.9], [k('avg'), 0.45], [k('count'), 4]],
+    expected: [[k('value'), 0.3], [k('min'), 0.1], [k('max'), 0.9], [k('avg'), 0.45], [k('count'), 4], [k('sum'), 1.8]],
   },
   {
     type: 'gauge',
@@ -36,7 +36,7 @@ const cases: {
     type: 'trend',
     samples: [[10, 0], [20, 1], [30, 2], [40, 3], [50, 4]],
     spanMs: 4,
-    expected: [[k('avg'), 30], [k('min'), 10], [k('max'), 50], [k('count'), 5], [k('sum'), 150], [k('med'), 30], [p(0), 10], [p(100), 50]],
+    expected: [[k('avg'), 30], [k('min'), 10], [k('max'), 50], [k('count'), 5], [k('sum'), 150], [k('med'), 30], [p(0), 10], [p(100), 50], [k('value'), 50]],
   },
   {
     type: 'rate',
@@ -81,7 +81,7 @@ describe('aggregators', () => {
   });
 
   it.each(['counter', 'gauge', 'trend', 'rate'] as const)('an empty %s has no value', (type) => {
-    const aggregation = { kind: AGGREGATIONS_BY_TYPE[type][0] } as Aggregation;
+    const aggregation = { kind: SUPPORTED_AGGREGATIONS[type][0] } as Aggregation;
     expect(createAggregator(type).value(aggregation, 1000)).toBeUndefined();
   });
 
@@ -92,7 +92,7 @@ describe('aggregators', () => {
   });
 
   it.each([
-    { type: 'trend' as const, aggregation: k('rate'), message: 'rate is not defined for trend metrics; use one of: avg, min, max, med, p(N), count, sum' },
+    { type: 'trend' as const, aggregation: k('rate'), message: 'rate is not defined for trend metrics; use one of: avg, min, max, med, p(N), value, count, sum' },
     { type: 'rate' as const, aggregation: p(95), message: 'p(95) is not defined for rate metrics; use one of: rate, count' },
     { type: 'counter' as const, aggregation: k('value'), message: 'value is not defined for counter metrics; use one of: count, sum, rate' },
     { type: 'gauge' as const, aggregation: k('rate'), message: 'rate is not defined for gauge metrics' },

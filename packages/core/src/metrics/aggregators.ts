@@ -6,14 +6,15 @@ import { DEFAULT_RELATIVE_ACCURACY, QuantileSketch } from './sketch.js';
 type AggregationKind = Aggregation['kind'];
 
 /**
- * What each metric type can be asked for. k6's sets, widened where jlt's data makes more sense:
- * gauges here are sampled series (JVB stress every second), so besides the last `value` they have a
- * distribution over time; `count` is available everywhere.
+ * What each metric type can be asked for: k6's sets, widened where jlt's data needs it. Gauges here
+ * are sampled series (JVB stress every second), so besides the latest `value` they have a
+ * distribution over time, and trends remember their latest value too; `count` exists everywhere.
+ * thresholds/parse.ts checks expressions against the same sets.
  */
-export const AGGREGATIONS_BY_TYPE: Readonly<Record<MetricType, readonly AggregationKind[]>> = {
+export const SUPPORTED_AGGREGATIONS: Readonly<Record<MetricType, readonly AggregationKind[]>> = {
   counter: ['count', 'sum', 'rate'],
-  gauge: ['value', 'avg', 'min', 'max', 'med', 'p', 'count'],
-  trend: ['avg', 'min', 'max', 'med', 'p', 'count', 'sum'],
+  gauge: ['value', 'avg', 'min', 'max', 'med', 'p', 'count', 'sum'],
+  trend: ['avg', 'min', 'max', 'med', 'p', 'value', 'count', 'sum'],
   rate: ['rate', 'count'],
 };
 
@@ -22,12 +23,12 @@ export function formatAggregation(aggregation: Aggregation): string {
 }
 
 export function isAggregationSupported(type: MetricType, aggregation: Aggregation): boolean {
-  return AGGREGATIONS_BY_TYPE[type].includes(aggregation.kind);
+  return SUPPORTED_AGGREGATIONS[type].includes(aggregation.kind);
 }
 
 /** A sentence for a threshold that asks a metric type for something it does not have. */
 export function unsupportedAggregationMessage(type: MetricType, aggregation: Aggregation): string {
-  const allowed = AGGREGATIONS_BY_TYPE[type].map((k) => (k === 'p' ? 'p(N)' : k)).join(', ');
+  const allowed = SUPPORTED_AGGREGATIONS[type].map((k) => (k === 'p' ? 'p(N)' : k)).join(', ');
   return `${formatAggregation(aggregation)} is not defined for ${type} metrics; use one of: ${allowed}`;
 }
 
@@ -95,31 +96,11 @@ export class CounterAggregator extends BaseAggregator {
   }
 }
 
-/** Sketch-backed distribution of the values added; shared by trends and gauges. */
-function distributionValue(sketch: QuantileSketch, aggregation: Aggregation): number | undefined {
-  switch (aggregation.kind) {
-    case 'avg':
-      return sketch.avg;
-    case 'min':
-      return sketch.min;
-    case 'max':
-      return sketch.max;
-    case 'med':
-      return sketch.quantile(0.5);
-    case 'p':
-      return sketch.quantile(aggregation.percentile / 100);
-    case 'count':
-      return sketch.count;
-    case 'sum':
-      return sketch.sum;
-    default:
-      return undefined;
-  }
-}
-
-/** A sampled level (k6's Gauge): `value` is the latest sample by time, the rest its distribution. */
-export class GaugeAggregator extends BaseAggregator {
-  readonly type = 'gauge';
+/**
+ * A distribution of values over a sketch, plus the latest value by sample time (ties go to the later
+ * arrival, like k6's last write).
+ */
+abstract class DistributionAggregator extends BaseAggregator {
   readonly sketch: QuantileSketch;
   last: number | undefined;
   lastTime = -Infinity;
@@ -135,14 +116,13 @@ export class GaugeAggregator extends BaseAggregator {
 
   add(value: number, time: number): void {
     this.sketch.add(value);
-    // Ties go to the later arrival, so equal timestamps behave like k6's "last written".
     if (time >= this.lastTime) {
       this.last = value;
       this.lastTime = time;
     }
   }
 
-  protected _mergeSame(other: GaugeAggregator): void {
+  protected _mergeSame(other: DistributionAggregator): void {
     this.sketch.merge(other.sketch);
     if (other.last !== undefined && other.lastTime >= this.lastTime) {
       this.last = other.last;
@@ -151,35 +131,38 @@ export class GaugeAggregator extends BaseAggregator {
   }
 
   protected _value(aggregation: Aggregation): number | undefined {
-    return aggregation.kind === 'value' ? this.last : distributionValue(this.sketch, aggregation);
+    const sketch = this.sketch;
+    switch (aggregation.kind) {
+      case 'value':
+        return this.last;
+      case 'avg':
+        return sketch.avg;
+      case 'min':
+        return sketch.min;
+      case 'max':
+        return sketch.max;
+      case 'med':
+        return sketch.quantile(0.5);
+      case 'p':
+        return sketch.quantile(aggregation.percentile / 100);
+      case 'count':
+        return sketch.count;
+      case 'sum':
+        return sketch.sum;
+      default:
+        return undefined;
+    }
   }
 }
 
+/** A sampled level (k6's Gauge): its latest value, and its distribution over the run. */
+export class GaugeAggregator extends DistributionAggregator {
+  readonly type = 'gauge';
+}
+
 /** A distribution of measurements (k6's Trend), percentiles from a mergeable sketch. */
-export class TrendAggregator extends BaseAggregator {
+export class TrendAggregator extends DistributionAggregator {
   readonly type = 'trend';
-  readonly sketch: QuantileSketch;
-
-  constructor(relativeAccuracy = DEFAULT_RELATIVE_ACCURACY) {
-    super();
-    this.sketch = new QuantileSketch(relativeAccuracy);
-  }
-
-  get samples(): number {
-    return this.sketch.count;
-  }
-
-  add(value: number): void {
-    this.sketch.add(value);
-  }
-
-  protected _mergeSame(other: TrendAggregator): void {
-    this.sketch.merge(other.sketch);
-  }
-
-  protected _value(aggregation: Aggregation): number | undefined {
-    return distributionValue(this.sketch, aggregation);
-  }
 }
 
 /** A share of non-zero samples (k6's Rate): `rate` is passes / samples, `count` the samples. */
