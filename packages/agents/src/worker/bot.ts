@@ -1,0 +1,253 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
+import type { BotLease, BrowserPool } from './browser-pool.js';
+import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
+import { readConferenceState } from './jitsi-page.js';
+import { JOIN_FLOWS, JoinFailure, type BotTarget } from './join-flows.js';
+import { attachStatsProbe, type ProbeDelivery, type ProbeSample } from './stats-probe.js';
+import { addressHost, botStatsToSamples } from './stats-samples.js';
+import { delay } from './delay.js';
+
+/** Converts this machine's epoch milliseconds to the coordinator's clock. */
+export interface Clock {
+  toCoordinatorTime(localMs: number): number;
+}
+
+export type BotState = 'joining' | 'joined' | 'retrying' | 'failed' | 'crashed' | 'leaving' | 'left';
+
+export interface JoinPolicy {
+  /** Per attempt, from navigation to joined. */
+  timeoutMs: number;
+  /** Attempts after the first. */
+  retries: number;
+  retryDelayMs: number;
+}
+
+export const DEFAULT_JOIN_POLICY: JoinPolicy = { timeoutMs: 60_000, retries: 2, retryDelayMs: 2_000 };
+
+export interface BotOptions extends CheapBotOptions {
+  viewport: { width: number; height: number };
+}
+
+export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, disableAudioProcessing: true };
+
+export interface BotDeps {
+  pool: BrowserPool;
+  clock: Clock;
+  tags: { scenario: string; agent: string };
+  samples(samples: Sample[]): void;
+  events(events: RunEvent[]): void;
+  state(state: BotState, info?: Readonly<Record<string, string | number>>): void;
+  /** The bot's page crashed (a browser crash is reported by the pool instead). */
+  crashed(): void;
+  statsIntervalMs: number;
+  probeDelivery: ProbeDelivery;
+  /** Screenshots of failed joins go here. */
+  artifactsDir: string;
+  logger: Logger;
+  now(): number;
+}
+
+export interface JoinOutcome {
+  joined: boolean;
+  attempts: number;
+  joinTimeMs?: number;
+  reason?: string;
+}
+
+const BRIDGE_REFRESH_MS = 5_000;
+const HANGUP_TIMEOUT_MS = 3_000;
+
+/**
+ * One participant: a browser context and page from the pool, the stats probe, the target's join
+ * flow with retries, samples tagged {scenario, agent, conference, bridge}, and a clean leave.
+ * Methods are not re-entrant: the owner awaits `join` or `leave` before calling the next.
+ */
+export class Bot {
+  private lease: BotLease | undefined;
+  private currentPage: Page | undefined;
+  private bridge = 'unknown';
+  private bridgeFromPage = false;
+  private bridgeTimer: NodeJS.Timeout | undefined;
+  private status: BotState | undefined;
+
+  constructor(
+    readonly planned: PlannedBot,
+    private readonly target: BotTarget,
+    private readonly options: BotOptions,
+    private readonly policy: JoinPolicy,
+    private readonly deps: BotDeps,
+  ) {}
+
+  get id(): string {
+    return this.planned.id;
+  }
+
+  get page(): Page | undefined {
+    return this.currentPage;
+  }
+
+  get state(): BotState | undefined {
+    return this.status;
+  }
+
+  /** The bridge tag: the bridge's IP from the page, else the remote ICE candidate's IP, else `unknown`. */
+  get bridgeTag(): string {
+    return this.bridge;
+  }
+
+  private get tags(): Tags {
+    return { ...this.deps.tags, conference: this.planned.conference, bridge: this.bridge };
+  }
+
+  private setState(state: BotState, info?: Readonly<Record<string, string | number>>): void {
+    this.status = state;
+    this.deps.state(state, info);
+  }
+
+  private event(kind: string, level: RunEvent['level'], message: string, meta: Record<string, string | number | boolean | null> = {}): void {
+    this.deps.events([{ time: this.deps.clock.toCoordinatorTime(this.deps.now()), kind, level, message, tags: this.tags, meta: { bot: this.id, ...meta } }]);
+  }
+
+  private sample(metric: string, value: number): void {
+    this.deps.samples([{ metric, value, time: this.deps.clock.toCoordinatorTime(this.deps.now()), tags: this.tags, meta: { bot: this.id } }]);
+  }
+
+  private onProbeSample(stats: ProbeSample): void {
+    if (!this.bridgeFromPage && stats.remoteAddress !== undefined) this.bridge = addressHost(stats.remoteAddress);
+    this.deps.samples(botStatsToSamples(stats, this.deps.clock.toCoordinatorTime(stats.t), this.tags, { bot: this.id }));
+  }
+
+  /** Joins, retrying per policy; each attempt gets a fresh context. Never throws for a failed join. */
+  async join(signal: AbortSignal): Promise<JoinOutcome> {
+    const attempts = this.policy.retries + 1;
+    let reason = 'aborted';
+    let tried = 0;
+    for (let attempt = 1; attempt <= attempts && !signal.aborted; attempt++) {
+      tried = attempt;
+      this.setState(attempt === 1 ? 'joining' : 'retrying', { attempt });
+      const started = this.deps.now();
+      try {
+        await this.openPage();
+        const page = this.currentPage as Page;
+        const flowStarted = this.deps.now();
+        const state = await JOIN_FLOWS[this.target.kind]({
+          page,
+          bot: this.planned,
+          target: this.target,
+          displayName: this.id,
+          deadlineMs: started + this.policy.timeoutMs,
+          signal,
+          now: () => this.deps.now(),
+        });
+        const joinTimeMs = this.deps.now() - flowStarted;
+        if (state?.bridgeAddress !== undefined) this.setBridgeFromPage(state.bridgeAddress);
+        this.sample('bot_join_time_ms', joinTimeMs);
+        this.sample('bot_join_success', 1);
+        this.event('bot.joined', 'info', `${this.id} joined ${this.planned.conference} in ${joinTimeMs} ms`, { attempt, joinTimeMs });
+        this.setState('joined', { attempt, joinTimeMs });
+        if (this.target.kind !== 'page') this.watchBridge();
+        return { joined: true, attempts: attempt, joinTimeMs };
+      } catch (error) {
+        const failure = error instanceof JoinFailure ? error : new JoinFailure('step', error instanceof Error ? error.message.split('\n')[0] ?? error.name : String(error), { cause: error });
+        reason = failure.message;
+        if (failure.reason === 'aborted' || signal.aborted) break;
+        const screenshot = await this.screenshot(`${this.id}-join-${attempt}.png`);
+        this.sample('bot_join_success', 0);
+        const last = attempt === attempts;
+        this.event('bot.join_failed', last ? 'error' : 'warn', `${this.id} failed to join ${this.planned.conference} (attempt ${attempt}/${attempts}): ${failure.message}`, {
+          attempt,
+          reason: failure.reason,
+          detail: failure.message,
+          screenshot,
+        });
+        await this.closePage();
+        if (!last) await delay(this.policy.retryDelayMs, signal);
+      }
+    }
+    await this.closePage();
+    if (!signal.aborted) this.setState('failed', { reason });
+    return { joined: false, attempts: tried, reason };
+  }
+
+  /** Records that the bot's browser or page died; its context is gone, `join` may be called again. */
+  async markCrashed(cause: string): Promise<void> {
+    if (this.status === 'crashed' || this.status === 'leaving' || this.status === 'left') return;
+    this.setState('crashed', { cause });
+    this.event('bot.crashed', 'error', `${this.id} crashed: ${cause}`, { cause });
+    await this.closePage();
+  }
+
+  /** Hangs up (Jitsi: `APP.conference.hangup()`, bounded) and closes the context. */
+  async leave(): Promise<void> {
+    if (this.status === 'left') return;
+    const wasJoined = this.status === 'joined';
+    this.setState('leaving');
+    const page = this.currentPage;
+    if (wasJoined && page !== undefined && this.target.kind !== 'page') {
+      await Promise.race([
+        page.evaluate(() => {
+          const conference = (window as unknown as { APP?: { conference?: { hangup?: (requestFeedback?: boolean) => unknown } } }).APP?.conference;
+          return Promise.resolve(conference?.hangup?.(false)).then(() => undefined);
+        }),
+        delay(HANGUP_TIMEOUT_MS, new AbortController().signal),
+      ]).catch(() => undefined);
+    }
+    await this.closePage();
+    this.setState('left');
+  }
+
+  private async openPage(): Promise<void> {
+    const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.viewport });
+    this.lease = lease;
+    await attachStatsProbe(lease.context, { intervalMs: this.deps.statsIntervalMs, delivery: this.deps.probeDelivery }, (s) => this.onProbeSample(s));
+    await lease.context.addInitScript({ content: cheapBotScript(this.options) });
+    const page = await lease.context.newPage();
+    page.on('crash', () => this.deps.crashed());
+    this.currentPage = page;
+  }
+
+  private async closePage(): Promise<void> {
+    if (this.bridgeTimer !== undefined) clearInterval(this.bridgeTimer);
+    this.bridgeTimer = undefined;
+    const lease = this.lease;
+    this.lease = undefined;
+    this.currentPage = undefined;
+    await lease?.release();
+  }
+
+  private setBridgeFromPage(address: string): void {
+    this.bridge = addressHost(address);
+    this.bridgeFromPage = true;
+  }
+
+  /** Bridges can change (migration, Octo), so the page is asked again every few seconds. */
+  private watchBridge(): void {
+    this.bridgeTimer = setInterval(() => {
+      const page = this.currentPage;
+      if (page === undefined) return;
+      page
+        .evaluate(readConferenceState)
+        .then((state) => {
+          if (state.bridgeAddress !== undefined) this.setBridgeFromPage(state.bridgeAddress);
+        })
+        .catch(() => undefined);
+    }, BRIDGE_REFRESH_MS);
+  }
+
+  private async screenshot(name: string): Promise<string | null> {
+    const page = this.currentPage;
+    if (page === undefined) return null;
+    try {
+      await mkdir(this.deps.artifactsDir, { recursive: true });
+      const path = join(this.deps.artifactsDir, name);
+      await page.screenshot({ path, timeout: 10_000 });
+      return path;
+    } catch (error) {
+      this.deps.logger.log('warn', 'join failure screenshot failed', { bot: this.id, error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+}
