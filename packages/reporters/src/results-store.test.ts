@@ -1,18 +1,31 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { Sample } from '@jlt/core';
-import { RESULTS_FORMAT_VERSION, ResultsStore } from './results-store.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunEvent, Sample } from '@jlt/core';
+import { RESULTS_FORMAT_VERSION, ResultsStore, type FlushStats } from './results-store.js';
+import { ResultsDb } from './store/results-db.js';
 
-const sample = (i: number): Sample => ({ metric: 'webrtc_rtt_ms', value: i, time: 1_000 + i, tags: { bridge: 'jvb-1' }, meta: { bot: `b${i}` } });
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'jlt-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
-async function lines(file: string): Promise<unknown[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+async function read<T>(dir: string, sql: string): Promise<T[]> {
+  const db = await ResultsDb.open(dir);
+  try {
+    return await db.rows<T>(sql);
+  } finally {
+    await db.close();
+  }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -20,31 +33,89 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
 }
 
+const samples: Sample[] = [
+  { metric: 'webrtc_rtt_ms', value: 12.345678901234567, time: 1_700_000_000_000.25, tags: { scenario: 's', agent: 'a1', bridge: 'jvb-1', conference: 'c1' }, meta: { bot: 'b1', endpoint: 'e1' } },
+  { metric: 'jvb_stress', value: 0.1 + 0.2, time: 1_700_000_000_001, tags: { bridge: 'jvb-2', reason: 'cpu' } },
+  { metric: 'bot_join_success', value: 1, time: 1_700_000_000_002, tags: {}, meta: { attempt: 3 } },
+  { metric: 'webrtc_recv_kbps', value: -0, time: 1_700_000_000_003, tags: { agent: 'a2' } },
+  { metric: 'webrtc_send_kbps', value: Number.MAX_VALUE, time: 1_700_000_000_004, tags: { conference: 'c,"2' } },
+];
+
 describe('ResultsStore', () => {
-  it('writes samples losslessly and in order, with a versioned run.json', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'jlt-store-'));
+  it('keeps every value, tag and meta key, with common tags as columns and NULL when absent', async () => {
+    const dir = await tempDir();
     const store = await ResultsStore.create(dir, { runId: 'r1' });
-    store.addSamples([sample(1), sample(2)]);
-    store.addEvents([{ time: 5, kind: 'bot-joined', level: 'info', message: 'joined' }]);
-    store.addSamples([sample(3)]);
-    await store.updateMeta({ status: 'passed' });
+    store.addSamples(samples.slice(0, 2));
+    const event: RunEvent = { time: 1_700_000_000_010, kind: 'bot-joined', level: 'info', message: 'joined', tags: { conference: 'c1' }, meta: { bot: 'b1', ok: true, none: null } };
+    store.addEvents([event, { time: 1_700_000_000_011, kind: 'collector-error', level: 'warn', message: 'timeout' }]);
+    store.addSamples(samples.slice(2));
+    store.addPlacement([{ time: 1_700_000_000_020, bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug' }]);
+    expect(store.sampleCount).toBe(samples.length);
     await store.close();
-    expect(await lines(join(dir, 'samples.jsonl'))).toEqual([sample(1), sample(2), sample(3)]);
-    expect(await lines(join(dir, 'events.jsonl'))).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'))).toEqual({
-      runId: 'r1',
-      status: 'passed',
-      formatVersion: RESULTS_FORMAT_VERSION,
-    });
+
+    const rows = await read<{ time: number; metric: string; value: number; scenario: string | null; agent: string | null; bridge: string | null; conference: string | null; tags: object; meta: object | null }>(
+      dir,
+      'SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, metric, value, scenario, agent, bridge, conference, tags, meta FROM samples',
+    );
+    expect(rows).toEqual(
+      samples.map((s) => ({
+        time: s.time,
+        metric: s.metric,
+        value: s.value,
+        scenario: s.tags.scenario ?? null,
+        agent: s.tags.agent ?? null,
+        bridge: s.tags.bridge ?? null,
+        conference: s.tags.conference ?? null,
+        tags: s.tags,
+        meta: s.meta ?? null,
+      })),
+    );
+    expect(await read(dir, 'SELECT kind, level, message, tags, meta FROM events ORDER BY time')).toEqual([
+      { kind: 'bot-joined', level: 'info', message: 'joined', tags: event.tags, meta: event.meta },
+      { kind: 'collector-error', level: 'warn', message: 'timeout', tags: null, meta: null },
+    ]);
+    expect(await read(dir, 'SELECT bridge, conference, endpoint, source, epoch_ms(time) AS t FROM placement')).toEqual([
+      { bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug', t: 1_700_000_000_020 },
+    ]);
   });
 
-  it('puts buffered samples on disk within a second without being closed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'jlt-store-'));
-    const store = await ResultsStore.create(dir, {});
-    const added = Date.now();
-    store.addSamples([sample(1)]);
-    await waitFor(async () => (await lines(join(dir, 'samples.jsonl'))).length === 1, 1_000);
-    expect(Date.now() - added).toBeLessThan(1_000);
+  it('records the run metadata in run.json and run_meta, and the format version in the file', async () => {
+    const dir = await tempDir();
+    const store = await ResultsStore.create(dir, { runId: 'r1', plan: { bots: 3 } });
+    await store.updateMeta({ status: 'passed' });
+    await store.writeJson('summary.json', { ok: true });
     await store.close();
+    const expected = { runId: 'r1', plan: { bots: 3 }, status: 'passed', formatVersion: RESULTS_FORMAT_VERSION };
+    expect(JSON.parse(await readFile(join(dir, 'run.json'), 'utf8'))).toEqual(expected);
+    expect(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'))).toEqual({ ok: true });
+    const meta = await read<{ key: string; value: unknown }>(dir, 'SELECT key, value FROM run_meta ORDER BY key');
+    expect(Object.fromEntries(meta.map((m) => [m.key, m.value]))).toEqual(expected);
+    expect(await read(dir, 'SELECT version FROM format_version')).toEqual([{ version: RESULTS_FORMAT_VERSION }]);
+  });
+
+  it('makes buffered samples durable within a second without being closed, in chunks', async () => {
+    const dir = await tempDir();
+    const flushes: FlushStats[] = [];
+    const store = await ResultsStore.create(dir, {}, { onFlush: (s) => flushes.push(s) });
+    const count = 5_000;
+    store.addSamples(Array.from({ length: count }, (_, i) => ({ metric: 'm', value: i, time: 1_000 + i, tags: { bridge: `b${i % 3}` } })));
+    await waitFor(() => flushes.some((f) => f.durableSamples === count), 2_000);
+    const stats = store.flushStats;
+    expect(stats.maxLatencyMs).toBeLessThan(1_000);
+    expect(stats.durableSamples).toBe(count);
+    expect(await read(dir, 'SELECT count(*) AS n, sum(value) AS total, count(DISTINCT bridge) AS bridges FROM samples')).toEqual([
+      { n: count, total: (count * (count - 1)) / 2, bridges: 3 },
+    ]);
+    await store.close();
+  });
+
+  it('reopens an existing store and appends to it', async () => {
+    const dir = await tempDir();
+    for (const value of [1, 2]) {
+      const store = await ResultsStore.create(dir, { runId: 'r1' });
+      store.addSamples([{ metric: 'm', value, time: value, tags: {} }]);
+      await store.close();
+    }
+    expect(await read(dir, 'SELECT value FROM samples ORDER BY value')).toEqual([{ value: 1 }, { value: 2 }]);
   });
 });

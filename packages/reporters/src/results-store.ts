@@ -1,93 +1,193 @@
-import { mkdir, open, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent, Sample } from '@jlt/core';
+import { RESULTS_FORMAT_VERSION, RUN_JSON_FILE, STORE_FILE, type PlacementRecord } from './store/schema.js';
+import { StoreWriter } from './store/store-writer.js';
 
-/** Bumped whenever the layout or a file's record shape changes; readers refuse newer versions. */
-export const RESULTS_FORMAT_VERSION = 1;
+export { RESULTS_FORMAT_VERSION } from './store/schema.js';
 
-/** How often buffered records are written: samples reach the file within this plus one write. */
+/** Upper bound between flushes: with a flush itself well under 750 ms, data is durable within 1 s. */
 const FLUSH_INTERVAL_MS = 250;
+
+export interface FlushStats {
+  /** Completed flushes. */
+  flushes: number;
+  /** Samples committed to the store so far. */
+  durableSamples: number;
+  /** How long the last flush took, ms. */
+  lastFlushMs: number;
+  /** Age of the oldest sample of the last flush when it became durable, ms. */
+  lastLatencyMs: number;
+  /** The largest such age over the run, ms: the "addSamples to durable" figure. */
+  maxLatencyMs: number;
+}
+
+export interface ResultsStoreOptions {
+  /** Flush period; at most 250 ms (the default) to keep data at risk under 1 s. */
+  flushIntervalMs?: number;
+  /** Called after every flush that committed something (benchmarks, crash tests, live progress). */
+  onFlush?: (stats: Readonly<FlushStats>) => void;
+  /** Called once, with the first write failure; later flushes drop their data and close() rethrows it. */
+  onError?: (error: Error) => void;
+}
 
 /**
  * The raw, lossless record of one run in `results/<run-id>/`:
- * - `run.json`: format version, run id, scenario, plan summary, agents with clock offsets, status;
- *   rewritten atomically whenever it changes, so a killed run leaves a readable one.
- * - `samples.jsonl`, `events.jsonl`: one JSON record a line, appended in arrival order.
+ * - `results.duckdb`: tables `samples`, `events`, `placement`, `run_meta`, `format_version`
+ *   (see store/schema.ts), queryable with `jlt query` and exported with `jlt export`.
+ * - `run.json`: a small human-readable sidecar (format version, run id, scenario, plan summary,
+ *   agents, status), rewritten atomically whenever it changes, so a killed run leaves a readable one.
  *
- * `addSamples`/`addEvents` only buffer (safe on the hot path); a timer writes the buffer every
- * 250 ms, so a killed process loses at most the last flush interval. `close()` writes the rest.
+ * `addSamples`/`addEvents`/`addPlacement` only buffer (safe on the hot path). A timer flushes the
+ * buffers every 250 ms through DuckDB appenders, in 2048-row chunks that yield to the event loop
+ * between them, and commits, so a killed process loses at most the last second. `close()` flushes
+ * the rest and checkpoints. Writes are serialised: a flush never overlaps another write.
  */
 export class ResultsStore {
-  private sampleLines: string[] = [];
-  private eventLines: string[] = [];
-  private samplesFile: FileHandle | undefined;
-  private eventsFile: FileHandle | undefined;
+  private samples: Sample[] = [];
+  private events: RunEvent[] = [];
+  private placement: PlacementRecord[] = [];
+  private bufferedSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private meta: Record<string, unknown> = {};
   private failure: Error | undefined;
+  private closed = false;
+  private readonly stats: FlushStats = { flushes: 0, durableSamples: 0, lastFlushMs: 0, lastLatencyMs: 0, maxLatencyMs: 0 };
   sampleCount = 0;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly writer: StoreWriter,
+    private readonly options: ResultsStoreOptions,
+  ) {}
 
-  static async create(dir: string, meta: Record<string, unknown>): Promise<ResultsStore> {
+  static async create(dir: string, meta: Record<string, unknown>, options: ResultsStoreOptions = {}): Promise<ResultsStore> {
     await mkdir(dir, { recursive: true });
-    const store = new ResultsStore(dir);
-    store.samplesFile = await open(join(dir, 'samples.jsonl'), 'a');
-    store.eventsFile = await open(join(dir, 'events.jsonl'), 'a');
+    const writer = await StoreWriter.open(join(dir, STORE_FILE));
+    const store = new ResultsStore(dir, writer, options);
     await store.updateMeta(meta);
-    store.timer = setInterval(() => void store.flush(), FLUSH_INTERVAL_MS);
+    store.schedule();
     return store;
   }
 
+  get flushStats(): Readonly<FlushStats> {
+    return { ...this.stats };
+  }
+
   addSamples(samples: readonly Sample[]): void {
-    for (const sample of samples) this.sampleLines.push(JSON.stringify(sample));
+    if (samples.length === 0) return;
+    this.bufferedSince ??= performance.now();
+    for (const sample of samples) this.samples.push(sample);
     this.sampleCount += samples.length;
   }
 
   addEvents(events: readonly RunEvent[]): void {
-    for (const event of events) this.eventLines.push(JSON.stringify(event));
+    if (events.length === 0) return;
+    this.bufferedSince ??= performance.now();
+    for (const event of events) this.events.push(event);
   }
 
-  /** Merges `patch` into run.json and rewrites it atomically (temp file + rename). */
+  addPlacement(records: readonly PlacementRecord[]): void {
+    if (records.length === 0) return;
+    this.bufferedSince ??= performance.now();
+    for (const record of records) this.placement.push(record);
+  }
+
+  /** Merges `patch` into the run metadata: rewrites run.json atomically (temp file + rename)
+   * and the store's `run_meta` table. */
   async updateMeta(patch: Record<string, unknown>): Promise<void> {
     this.meta = { ...this.meta, ...patch, formatVersion: RESULTS_FORMAT_VERSION };
-    const text = `${JSON.stringify(this.meta, null, 2)}\n`;
-    this.writing = this.writing.then(async () => {
-      const temp = join(this.dir, `.run.json.${process.pid}.tmp`);
-      await writeFile(temp, text);
-      await rename(temp, join(this.dir, 'run.json'));
+    const meta = this.meta;
+    await this.serialise(async () => {
+      await writeJsonAtomic(join(this.dir, RUN_JSON_FILE), meta);
+      if (!this.closed) await this.writer.replaceMeta(meta);
     });
-    await this.writing;
   }
 
+  /** Writes `value` as pretty JSON to `<dir>/<name>`, atomically. */
   async writeJson(name: string, value: unknown): Promise<void> {
-    await writeFile(join(this.dir, name), `${JSON.stringify(value, null, 2)}\n`);
+    await writeJsonAtomic(join(this.dir, name), value);
   }
 
-  /** Writes what is buffered; concurrent calls are serialised so lines never interleave. */
+  /** Resolves when everything buffered before the call is durable. */
   flush(): Promise<void> {
-    const samples = this.sampleLines;
-    const events = this.eventLines;
-    this.sampleLines = [];
-    this.eventLines = [];
-    this.writing = this.writing.then(async () => {
+    const samples = this.samples;
+    const events = this.events;
+    const placement = this.placement;
+    const since = this.bufferedSince;
+    this.samples = [];
+    this.events = [];
+    this.placement = [];
+    this.bufferedSince = undefined;
+    if (since === undefined) return this.writing;
+    return this.serialise(async () => {
+      if (this.failure || this.closed) return;
+      const started = performance.now();
       try {
-        if (samples.length > 0) await this.samplesFile!.appendFile(`${samples.join('\n')}\n`);
-        if (events.length > 0) await this.eventsFile!.appendFile(`${events.join('\n')}\n`);
+        await this.writer.appendSamples(samples, yieldToEventLoop);
+        this.writer.appendEvents(events);
+        this.writer.appendPlacement(placement);
+        this.writer.commit();
       } catch (error) {
-        this.failure ??= error as Error;
+        this.fail(error);
+        return;
       }
+      const done = performance.now();
+      const s = this.stats;
+      s.flushes += 1;
+      s.durableSamples += samples.length;
+      s.lastFlushMs = done - started;
+      s.lastLatencyMs = done - since;
+      s.maxLatencyMs = Math.max(s.maxLatencyMs, s.lastLatencyMs);
+      this.options.onFlush?.({ ...s });
     });
+  }
+
+  /** Flushes everything, checkpoints and closes the store; rethrows the first write failure, if any. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    await this.serialise(async () => {
+      this.closed = true;
+      await this.writer.close();
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  /** Flushes, then schedules the next flush one interval after this one started. */
+  private schedule(): void {
+    const interval = Math.min(this.options.flushIntervalMs ?? FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS);
+    const tick = (): void => {
+      const started = performance.now();
+      void this.flush().then(() => {
+        if (this.closed || this.timer === undefined) return;
+        this.timer = setTimeout(tick, Math.max(0, interval - (performance.now() - started)));
+      });
+    };
+    this.timer = setTimeout(tick, interval);
+  }
+
+  private serialise(task: () => Promise<void>): Promise<void> {
+    this.writing = this.writing.then(task).catch((error: unknown) => this.fail(error));
     return this.writing;
   }
 
-  /** Flushes everything and closes the files; rethrows the first write failure, if any. */
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
-    await this.samplesFile?.close();
-    await this.eventsFile?.close();
-    if (this.failure) throw this.failure;
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.options.onError?.(this.failure);
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
 }
