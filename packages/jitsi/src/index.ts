@@ -11,3 +11,7 @@ export * from './colibri-stats-keys.js';
 export * from './debug.js';
 export * from './about.js';
 export * from './jicofo.js';
+export * from './config-whitelist.js';
+export * from './meeting.js';
+export * from './selectors.js';
+export * from './page-probes.js';
