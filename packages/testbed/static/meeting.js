@@ -1,0 +1,313 @@
+// The testbed meeting page: Jitsi-style URL hash config, prejoin screen, one PeerConnection to the
+// bridge the focus chose (the bridge always offers), and `window.APP.conference` shaped like
+// jitsi-meet's for bots to read.
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Jitsi's parseURLParams + setConfigFromURLParams: `a.b=<JSON>` pairs, nested by dots. */
+export function parseHashConfig(hash) {
+  const result = {};
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const raw = eq < 0 ? '' : part.slice(eq + 1);
+    let value;
+    try {
+      value = JSON.parse(decodeURIComponent(raw));
+    } catch {
+      continue;
+    }
+    const path = key.split('.');
+    if (path.some((p) => !p || FORBIDDEN_KEYS.has(p))) continue;
+    let node = result;
+    for (const p of path.slice(0, -1)) {
+      if (typeof node[p] !== 'object' || node[p] === null) node[p] = {};
+      node = node[p];
+    }
+    node[path[path.length - 1]] = value;
+  }
+  return result;
+}
+
+const params = parseHashConfig(location.hash);
+const config = params.config ?? {};
+const userInfo = params.userInfo ?? {};
+const room = document.body.dataset.room;
+const prejoinEnabled = !(config.prejoinConfig?.enabled === false || config.prejoinPageEnabled === false);
+const sendAudio = config.startWithAudioMuted !== true;
+const sendVideo = config.startWithVideoMuted !== true && config.startAudioOnly !== true;
+const statsIntervalMs = Number.isFinite(config.pcStatsInterval) && config.pcStatsInterval > 0 ? config.pcStatsInterval : 1000;
+const resolution = Number.isFinite(config.resolution) && config.resolution > 0 ? config.resolution : 360;
+
+const state = {
+  joined: false,
+  endpointId: undefined,
+  conferenceId: undefined,
+  bridgeId: undefined,
+  region: undefined,
+  members: [],
+  bridgeCount: 0,
+  sources: {},
+  pc: undefined,
+  ws: undefined,
+  localStream: undefined,
+  stats: emptyStats(),
+  lastRaw: undefined,
+  error: undefined,
+};
+
+function emptyStats() {
+  return {
+    connectionQuality: 100,
+    jvbRTT: undefined,
+    bridgeCount: 0,
+    serverRegion: undefined,
+    maxEnabledResolution: resolution,
+    bitrate: { download: 0, upload: 0, audio: { download: 0, upload: 0 }, video: { download: 0, upload: 0 } },
+    packetLoss: { download: 0, upload: 0, total: 0 },
+    bandwidth: { download: 0, upload: 0 },
+    resolution: {},
+    framerate: {},
+    codec: {},
+    transport: [],
+  };
+}
+
+window.APP = {
+  conference: {
+    isJoined: () => state.joined,
+    getMyUserId: () => state.endpointId,
+    getStats: () => state.stats,
+    getConnectionState: () => state.pc?.iceConnectionState,
+    getParticipantById: (id) => remoteMembers().find((m) => m.id === id),
+    listMembers: () => remoteMembers(),
+    get membersCount() {
+      return state.members.length;
+    },
+    hangup: () => leave(),
+    /** Testbed extras: which bridge the focus chose and the room's conference id. */
+    getBridgeId: () => state.bridgeId,
+    getConferenceId: () => state.conferenceId,
+    getPeerConnection: () => state.pc,
+    getError: () => state.error,
+  },
+  config,
+};
+
+function remoteMembers() {
+  return state.members
+    .filter((m) => m.endpointId !== state.endpointId)
+    .map((m) => ({ id: m.endpointId, displayName: m.displayName, bridgeId: m.bridgeId, getId: () => m.endpointId, getDisplayName: () => m.displayName }));
+}
+
+function showError(message) {
+  state.error = message;
+  const el = document.querySelector('[data-testid="prejoin.errorMessage"]');
+  if (el) {
+    el.textContent = message;
+    el.hidden = false;
+  }
+}
+
+async function getLocalMedia() {
+  if (!sendAudio && !sendVideo) return undefined;
+  const height = resolution;
+  const width = Math.round((height * 16) / 9);
+  return navigator.mediaDevices.getUserMedia({
+    audio: sendAudio,
+    video: sendVideo ? { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 30 } } : false,
+  });
+}
+
+async function join(displayName) {
+  if (state.ws) return;
+  state.localStream = await getLocalMedia();
+  const local = document.getElementById('localVideo_container');
+  if (state.localStream && local) local.srcObject = state.localStream;
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  state.pc = pc;
+  for (const track of state.localStream?.getTracks() ?? []) pc.addTrack(track, state.localStream);
+  pc.addEventListener('track', () => renderRemoteVideos());
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/xmpp-websocket`);
+  state.ws = ws;
+  let queue = Promise.resolve();
+  ws.addEventListener('message', (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    queue = queue.then(() => onMessage(message)).catch((error) => showError(String(error)));
+  });
+  ws.addEventListener('close', () => {
+    state.joined = false;
+  });
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', () => reject(new Error('signalling connection failed')), { once: true });
+  });
+  const region = typeof config.deploymentInfo?.userRegion === 'string' ? config.deploymentInfo.userRegion : undefined;
+  ws.send(JSON.stringify({ type: 'join', room, displayName, sendAudio: Boolean(state.localStream?.getAudioTracks().length), sendVideo: Boolean(state.localStream?.getVideoTracks().length), ...(region ? { region } : {}) }));
+  document.getElementById('prejoin').hidden = true;
+  document.getElementById('conference').hidden = false;
+  setInterval(() => void collectStats(), statsIntervalMs);
+}
+
+async function onMessage(message) {
+  switch (message.type) {
+    case 'joined':
+      state.endpointId = message.endpointId;
+      state.conferenceId = message.conferenceId;
+      state.bridgeId = message.bridgeId;
+      state.region = message.region;
+      state.joined = true;
+      return;
+    case 'members':
+      state.members = message.members;
+      state.bridgeCount = message.bridgeCount;
+      return;
+    case 'offer': {
+      const pc = state.pc;
+      state.sources = message.sources;
+      await pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      state.ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
+      renderRemoteVideos();
+      return;
+    }
+    case 'error':
+      showError(`${message.code}: ${message.message}`);
+      return;
+    default:
+      return;
+  }
+}
+
+function renderRemoteVideos() {
+  const container = document.getElementById('remote-videos');
+  const pc = state.pc;
+  if (!container || !pc) return;
+  const wanted = new Map();
+  for (const t of pc.getTransceivers()) {
+    const source = t.mid === null ? undefined : state.sources[t.mid];
+    if (source && t.receiver.track) wanted.set(t.mid, { source, track: t.receiver.track });
+  }
+  for (const el of [...container.children]) {
+    if (!wanted.has(el.dataset.mid)) el.remove();
+  }
+  for (const [mid, { source, track }] of wanted) {
+    if (container.querySelector(`[data-mid="${CSS.escape(mid)}"]`)) continue;
+    const el = document.createElement(source.kind === 'video' ? 'video' : 'audio');
+    el.dataset.mid = mid;
+    el.dataset.endpointId = source.endpointId;
+    el.dataset.kind = source.kind;
+    el.autoplay = true;
+    el.muted = true;
+    el.playsInline = true;
+    el.id = `participant_${source.endpointId}_${source.kind}`;
+    el.srcObject = new MediaStream([track]);
+    container.appendChild(el);
+  }
+}
+
+async function collectStats() {
+  const pc = state.pc;
+  if (!pc) return;
+  const report = await pc.getStats();
+  const now = performance.now();
+  const raw = { at: now, bytes: { audio: { in: 0, out: 0 }, video: { in: 0, out: 0 } }, lost: 0, received: 0 };
+  const stats = emptyStats();
+  stats.bridgeCount = state.bridgeCount;
+  stats.serverRegion = state.region;
+  let pairId;
+  for (const s of report.values()) if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+  for (const s of report.values()) {
+    if (s.type === 'inbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) {
+      raw.bytes[s.kind].in += s.bytesReceived ?? 0;
+      raw.lost += Math.max(0, s.packetsLost ?? 0);
+      raw.received += s.packetsReceived ?? 0;
+      const source = s.mid === undefined ? undefined : state.sources[s.mid];
+      if (s.kind === 'video' && source) {
+        (stats.resolution[source.endpointId] ??= {})[s.ssrc] = { height: s.frameHeight ?? 0, width: s.frameWidth ?? 0 };
+        (stats.framerate[source.endpointId] ??= {})[s.ssrc] = s.framesPerSecond ?? 0;
+      }
+    }
+    if (s.type === 'outbound-rtp' && (s.kind === 'audio' || s.kind === 'video')) {
+      raw.bytes[s.kind].out += s.bytesSent ?? 0;
+      if (s.kind === 'video' && state.endpointId) {
+        (stats.resolution[state.endpointId] ??= {})[s.ssrc] = { height: s.frameHeight ?? 0, width: s.frameWidth ?? 0 };
+        (stats.framerate[state.endpointId] ??= {})[s.ssrc] = s.framesPerSecond ?? 0;
+      }
+    }
+    if (s.type === 'candidate-pair' && (s.id === pairId || (!pairId && s.nominated && s.state === 'succeeded'))) {
+      const localCandidate = report.get(s.localCandidateId);
+      const remoteCandidate = report.get(s.remoteCandidateId);
+      if (localCandidate && remoteCandidate) {
+        stats.transport = [
+          {
+            ip: `${remoteCandidate.address ?? remoteCandidate.ip}:${remoteCandidate.port}`,
+            localip: `${localCandidate.address ?? localCandidate.ip}:${localCandidate.port}`,
+            type: remoteCandidate.protocol ?? 'udp',
+            p2p: false,
+            localCandidateType: localCandidate.candidateType,
+            remoteCandidateType: remoteCandidate.candidateType,
+            networkType: localCandidate.networkType,
+            rtt: typeof s.currentRoundTripTime === 'number' ? Math.round(s.currentRoundTripTime * 1000) : undefined,
+          },
+        ];
+        if (typeof s.currentRoundTripTime === 'number') stats.jvbRTT = Math.round(s.currentRoundTripTime * 1000);
+      }
+    }
+  }
+  const prev = state.lastRaw;
+  if (prev) {
+    const seconds = (now - prev.at) / 1000;
+    const kbps = (a, b) => (seconds > 0 ? Math.max(0, Math.round(((b - a) * 8) / 1000 / seconds)) : 0);
+    for (const kind of ['audio', 'video']) {
+      stats.bitrate[kind].download = kbps(prev.bytes[kind].in, raw.bytes[kind].in);
+      stats.bitrate[kind].upload = kbps(prev.bytes[kind].out, raw.bytes[kind].out);
+    }
+    stats.bitrate.download = stats.bitrate.audio.download + stats.bitrate.video.download;
+    stats.bitrate.upload = stats.bitrate.audio.upload + stats.bitrate.video.upload;
+    const lost = raw.lost - prev.lost;
+    const total = lost + raw.received - prev.received;
+    stats.packetLoss.download = total > 0 ? Math.round((lost / total) * 100) : 0;
+    stats.packetLoss.total = stats.packetLoss.download;
+  }
+  state.lastRaw = raw;
+  state.stats = stats;
+}
+
+function leave() {
+  state.ws?.close();
+  state.pc?.close();
+  state.joined = false;
+}
+
+function start() {
+  const input = document.getElementById('premeeting-name-input');
+  const button = document.querySelector('[data-testid="prejoin.joinMeeting"]');
+  const displayName = typeof userInfo.displayName === 'string' ? userInfo.displayName : '';
+  input.value = displayName;
+  const go = () => {
+    button.setAttribute('aria-disabled', 'true');
+    join(input.value.trim()).catch((error) => {
+      button.removeAttribute('aria-disabled');
+      showError(String(error));
+    });
+  };
+  if (!prejoinEnabled) {
+    join(displayName).catch((error) => showError(String(error)));
+    return;
+  }
+  document.getElementById('prejoin').hidden = false;
+  button.addEventListener('click', go);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') go();
+  });
+}
+
+start();
