@@ -1,0 +1,157 @@
+import * as z from 'zod';
+import { metricInfo } from '../metrics/names.js';
+import { parseThresholdExpression, parseThresholdKey, ThresholdSyntaxError } from '../thresholds/parse.js';
+import { collectSchema } from './collect.js';
+import { duration, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
+import { outputEntrySchema } from './outputs.js';
+import { targetSchema } from './target.js';
+
+const videoSchema = z
+  .strictObject({
+    width: positiveInt('Fake camera width in pixels').default(1280),
+    height: positiveInt('Fake camera height in pixels').default(720),
+    fps: positiveInt('Fake camera frames per second').default(30),
+  })
+  .describe('Fake camera format');
+
+const mediaSchema = z
+  .strictObject({
+    video: z
+      .union([videoSchema, z.literal(false)])
+      .default({ width: 1280, height: 720, fps: 30 })
+      .describe('Fake camera (width, height, fps), or false for no video'),
+    audio: z.boolean().default(true).describe('Send a fake microphone track'),
+  })
+  .default({ video: { width: 1280, height: 720, fps: 30 }, audio: true })
+  .describe('What senders send');
+
+const botsSchema = z
+  .strictObject({
+    renderRemoteVideo: z
+      .boolean()
+      .default(false)
+      .describe('Decode and paint remote video into the page (costly); receive-only stats work without it'),
+    receiverAudioProcessing: z
+      .boolean()
+      .default(false)
+      .describe('Run echo cancellation, noise suppression and gain control on received audio (costly)'),
+    viewport: z
+      .strictObject({
+        width: positiveInt('Viewport width in CSS pixels').default(640),
+        height: positiveInt('Viewport height in CSS pixels').default(360),
+      })
+      .default({ width: 640, height: 360 })
+      .describe('Page size; small pages make cheap bots'),
+  })
+  .default({ renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 } })
+  .describe('Switches that make bots cheap to run; defaults are the cheap setting');
+
+const joinSchema = z
+  .strictObject({
+    timeout: duration('How long one join attempt may take').default(60_000),
+    retries: nonNegativeInt('Retries after a failed join attempt').default(2),
+    retryDelay: duration('Pause before a retry').default(2_000),
+  })
+  .default({ timeout: 60_000, retries: 2, retryDelay: 2_000 })
+  .describe('Join policy; every failed attempt is an event with a screenshot');
+
+const statsSchema = z
+  .strictObject({
+    interval: duration('How often each page reduces getStats() to one sample').default(1_000),
+  })
+  .default({ interval: 1_000 })
+  .describe('Client-side WebRTC stats');
+
+const placementSchema = z
+  .strictObject({
+    strategy: z
+      .enum(['spread', 'pack'])
+      .default('spread')
+      .describe('spread: balance bots over agents by capacity; pack: fill one agent before the next'),
+    keepConferencesTogether: z
+      .boolean()
+      .default(true)
+      .describe('Place all bots of one conference on one agent where capacity allows'),
+    onAgentLoss: z
+      .enum(['fail', 'continue', 'redistribute'])
+      .default('fail')
+      .describe('When an agent misses 3 heartbeats: fail the run, continue (its bots are marked lost), or restart its bots elsewhere'),
+  })
+  .default({ strategy: 'spread', keepConferencesTogether: true, onAgentLoss: 'fail' })
+  .describe('How bots are placed on agents');
+
+const thresholdEntrySchema = z.union([
+  nonEmptyString('k6 threshold expression, e.g. p(95)<150'),
+  z
+    .strictObject({
+      threshold: nonEmptyString('k6 threshold expression, e.g. p(95)<150'),
+      abortOnFail: z.boolean().optional().describe('End the run as soon as this threshold fails'),
+      delayAbortEval: duration('Wait this long into the run before an abortOnFail threshold may abort').optional(),
+    })
+    .describe('A threshold with abort options'),
+]);
+
+/**
+ * Keys and expressions are checked here so each problem points at its own line; the scenario keeps
+ * the entries as written and `scenarioThresholds` turns them into ThresholdDefinitions.
+ */
+const thresholdsSchema = z
+  .record(z.string(), z.array(thresholdEntrySchema).describe('Expressions that must all hold'))
+  .superRefine(
+    (thresholds, ctx) => {
+      if (typeof thresholds !== 'object' || thresholds === null) return;
+      for (const [key, entries] of Object.entries(thresholds)) {
+        let metric: string;
+        try {
+          metric = parseThresholdKey(key).metric;
+        } catch (error) {
+          if (!(error instanceof ThresholdSyntaxError)) throw error;
+          ctx.addIssue({ code: 'custom', path: [key], message: error.message });
+          continue;
+        }
+        if (!Array.isArray(entries)) continue;
+        entries.forEach((entry: unknown, index) => {
+          const [source, path] =
+            typeof entry === 'string'
+              ? [entry, [key, index]]
+              : [(entry as { threshold?: unknown } | null)?.threshold, [key, index, 'threshold']];
+          if (typeof source !== 'string' || source === '') return;
+          try {
+            parseThresholdExpression(source, metricInfo(metric)?.type);
+          } catch (error) {
+            if (!(error instanceof ThresholdSyntaxError)) throw error;
+            ctx.addIssue({ code: 'custom', path, message: error.message });
+          }
+        });
+      }
+    },
+    // Run even when another entry is malformed, so every bad threshold is reported at once.
+    { when: () => true },
+  )
+  .default({})
+  .describe('Pass/fail criteria, k6 style: METRIC or METRIC{tag:value} → list of expressions');
+
+/** Everything in a scenario except the executor's own options, which sit beside these at the top level. */
+export const baseScenarioShape = {
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    })
+    .describe('Scenario name; the default room prefix and the `scenario` tag'),
+  description: z.string().optional().describe('Free text shown in reports'),
+  target: targetSchema,
+  executor: z.string().describe('How bots are scheduled; conference-grid by default'),
+  media: mediaSchema,
+  bots: botsSchema,
+  join: joinSchema,
+  stats: statsSchema,
+  placement: placementSchema,
+  collect: collectSchema,
+  thresholds: thresholdsSchema,
+  outputs: z.array(outputEntrySchema).default([]).describe('Where results go, k6 style: [{ junit: { file } }, { html: {} }]'),
+};
+
+export const baseScenarioSchema = z.strictObject(baseScenarioShape);
+
+export type BaseScenario = z.output<typeof baseScenarioSchema>;
