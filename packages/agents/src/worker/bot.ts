@@ -15,7 +15,13 @@ export interface Clock {
   toCoordinatorTime(localMs: number): number;
 }
 
-export type BotState = 'joining' | 'joined' | 'retrying' | 'failed' | 'crashed' | 'leaving' | 'left';
+/** The protocol's bot states (core `botStates`): `launching` while its context opens, `joining` per attempt. */
+export type BotState = 'launching' | 'joining' | 'joined' | 'failed' | 'left' | 'crashed';
+
+export interface BotStateInfo {
+  reason?: string;
+  bridge?: string;
+}
 
 export interface JoinPolicy {
   /** Per attempt, from navigation to joined. */
@@ -39,7 +45,7 @@ export interface BotDeps {
   tags: { scenario: string; agent: string };
   samples(samples: Sample[]): void;
   events(events: RunEvent[]): void;
-  state(state: BotState, info?: Readonly<Record<string, string | number>>): void;
+  state(state: BotState, info: BotStateInfo): void;
   /** The bot's page crashed (a browser crash is reported by the pool instead). */
   crashed(): void;
   statsIntervalMs: number;
@@ -72,6 +78,7 @@ export class Bot {
   private bridgeFromPage = false;
   private bridgeTimer: NodeJS.Timeout | undefined;
   private status: BotState | undefined;
+  private leaving = false;
 
   constructor(
     readonly planned: PlannedBot,
@@ -102,8 +109,10 @@ export class Bot {
     return { ...this.deps.tags, conference: this.planned.conference, bridge: this.bridge };
   }
 
-  private setState(state: BotState, info?: Readonly<Record<string, string | number>>): void {
+  private setState(state: BotState, reason?: string): void {
     this.status = state;
+    const info: BotStateInfo = this.bridge === 'unknown' ? {} : { bridge: this.bridge };
+    if (reason !== undefined) info.reason = reason;
     this.deps.state(state, info);
   }
 
@@ -116,7 +125,13 @@ export class Bot {
   }
 
   private onProbeSample(stats: ProbeSample): void {
-    if (!this.bridgeFromPage && stats.remoteAddress !== undefined) this.bridge = addressHost(stats.remoteAddress);
+    if (!this.bridgeFromPage && stats.remoteAddress !== undefined) {
+      const bridge = addressHost(stats.remoteAddress);
+      if (bridge !== this.bridge) {
+        this.bridge = bridge;
+        if (this.status === 'joined') this.setState('joined');
+      }
+    }
     this.deps.samples(botStatsToSamples(stats, this.deps.clock.toCoordinatorTime(stats.t), this.tags, { bot: this.id }));
   }
 
@@ -127,10 +142,11 @@ export class Bot {
     let tried = 0;
     for (let attempt = 1; attempt <= attempts && !signal.aborted; attempt++) {
       tried = attempt;
-      this.setState(attempt === 1 ? 'joining' : 'retrying', { attempt });
+      this.setState('launching', attempt === 1 ? undefined : `retry ${attempt - 1} of ${this.policy.retries}`);
       const started = this.deps.now();
       try {
         await this.openPage();
+        this.setState('joining');
         const page = this.currentPage as Page;
         const flowStarted = this.deps.now();
         const state = await JOIN_FLOWS[this.target.kind]({
@@ -147,7 +163,7 @@ export class Bot {
         this.sample('bot_join_time_ms', joinTimeMs);
         this.sample('bot_join_success', 1);
         this.event('bot.joined', 'info', `${this.id} joined ${this.planned.conference} in ${joinTimeMs} ms`, { attempt, joinTimeMs });
-        this.setState('joined', { attempt, joinTimeMs });
+        this.setState('joined');
         if (this.target.kind !== 'page') this.watchBridge();
         return { joined: true, attempts: attempt, joinTimeMs };
       } catch (error) {
@@ -168,23 +184,23 @@ export class Bot {
       }
     }
     await this.closePage();
-    if (!signal.aborted) this.setState('failed', { reason });
+    if (!signal.aborted) this.setState('failed', reason);
     return { joined: false, attempts: tried, reason };
   }
 
   /** Records that the bot's browser or page died; its context is gone, `join` may be called again. */
   async markCrashed(cause: string): Promise<void> {
-    if (this.status === 'crashed' || this.status === 'leaving' || this.status === 'left') return;
-    this.setState('crashed', { cause });
+    if (this.status === 'crashed' || this.status === 'left' || this.leaving) return;
+    this.setState('crashed', cause);
     this.event('bot.crashed', 'error', `${this.id} crashed: ${cause}`, { cause });
     await this.closePage();
   }
 
   /** Hangs up (Jitsi: `APP.conference.hangup()`, bounded) and closes the context. */
   async leave(): Promise<void> {
-    if (this.status === 'left') return;
+    if (this.status === 'left' || this.leaving) return;
+    this.leaving = true;
     const wasJoined = this.status === 'joined';
-    this.setState('leaving');
     const page = this.currentPage;
     if (wasJoined && page !== undefined && this.target.kind !== 'page') {
       await Promise.race([
@@ -196,6 +212,7 @@ export class Bot {
       ]).catch(() => undefined);
     }
     await this.closePage();
+    this.leaving = false;
     this.setState('left');
   }
 
@@ -219,8 +236,11 @@ export class Bot {
   }
 
   private setBridgeFromPage(address: string): void {
-    this.bridge = addressHost(address);
+    const bridge = addressHost(address);
     this.bridgeFromPage = true;
+    if (bridge === this.bridge) return;
+    this.bridge = bridge;
+    if (this.status === 'joined') this.setState('joined');
   }
 
   /** Bridges can change (migration, Octo), so the page is asked again every few seconds. */

@@ -19,7 +19,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 export interface BrowserPoolOptions {
-  media: { videoPath: string; audioPath: string };
+  /** Fake camera and microphone files; without one Chromium's built-in fake device is used. */
+  media: { videoPath?: string; audioPath?: string };
   logger: Logger;
   executablePath?: string;
   extraArgs?: readonly string[];
@@ -76,8 +77,8 @@ export class BrowserPool {
   get args(): string[] {
     return [
       ...CHROMIUM_ARGS,
-      `--use-file-for-fake-video-capture=${this.options.media.videoPath}`,
-      `--use-file-for-fake-audio-capture=${this.options.media.audioPath}`,
+      ...(this.options.media.videoPath === undefined ? [] : [`--use-file-for-fake-video-capture=${this.options.media.videoPath}`]),
+      ...(this.options.media.audioPath === undefined ? [] : [`--use-file-for-fake-audio-capture=${this.options.media.audioPath}`]),
       ...(this.options.extraArgs ?? []),
     ];
   }

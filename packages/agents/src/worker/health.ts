@@ -1,0 +1,105 @@
+import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { RunEvent, Sample } from '@jlt/core';
+import type { Clock } from './bot.js';
+import { cpuCoresBetween, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from './proc-tree.js';
+
+export interface HealthMonitorOptions {
+  tags: { scenario: string; agent: string };
+  clock: Clock;
+  samples(samples: Sample[]): void;
+  events(events: RunEvent[]): void;
+  now(): number;
+  intervalMs?: number;
+  /** The process whose tree (agent + its Chromium processes) is measured. Default: this process. */
+  rootPid?: number;
+  cores?: number;
+  /** Saturated when CPU exceeds this share of cores for `cpuSaturatedSamples` readings in a row. */
+  cpuSaturatedShare?: number;
+  cpuSaturatedSamples?: number;
+  lagSaturatedMs?: number;
+  procDir?: string;
+}
+
+export interface HealthReading {
+  cpuCores: number;
+  memoryBytes: number;
+  eventLoopLagP99Ms: number;
+}
+
+export interface HealthMonitor {
+  latest(): HealthReading | undefined;
+  stop(): void;
+}
+
+/**
+ * Every interval: `agent_cpu_cores` and `agent_memory_bytes` (RSS summed over the process tree, so
+ * shared pages count per process — an upper bound) and `agent_event_loop_lag_ms` (p99 over the
+ * interval). Emits one `agent.saturated` warn event when saturation starts and one info event when it ends.
+ */
+export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
+  const intervalMs = options.intervalMs ?? 1000;
+  const rootPid = options.rootPid ?? process.pid;
+  const cores = options.cores ?? cpus().length;
+  const cpuShare = options.cpuSaturatedShare ?? 0.9;
+  const cpuSamples = options.cpuSaturatedSamples ?? 3;
+  const lagLimitMs = options.lagSaturatedMs ?? 200;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let previous: { at: number; tree: ProcStat[] } | undefined;
+  let latest: HealthReading | undefined;
+  let hotInARow = 0;
+  let saturated = false;
+  let busy = false;
+  let stopped = false;
+
+  const tags = { scenario: options.tags.scenario, agent: options.tags.agent };
+  const tick = async (): Promise<void> => {
+    const at = options.now();
+    const tree = processTree(rootPid, await readAllProcStats(options.procDir));
+    const lagP99Ms = lag.percentile(99) / 1e6;
+    lag.reset();
+    if (stopped) return;
+    const memoryBytes = tree.reduce((sum, p) => sum + p.rssPages * PAGE_BYTES, 0);
+    const time = options.clock.toCoordinatorTime(at);
+    const out: Sample[] = [
+      { metric: 'agent_memory_bytes', value: memoryBytes, time, tags },
+      { metric: 'agent_event_loop_lag_ms', value: lagP99Ms, time, tags },
+    ];
+    if (previous !== undefined) {
+      const cpuCores = cpuCoresBetween(previous.tree, tree, at - previous.at);
+      out.unshift({ metric: 'agent_cpu_cores', value: cpuCores, time, tags });
+      latest = { cpuCores, memoryBytes, eventLoopLagP99Ms: lagP99Ms };
+      hotInARow = cpuCores > cpuShare * cores ? hotInARow + 1 : 0;
+      const nowSaturated = hotInARow >= cpuSamples || lagP99Ms > lagLimitMs;
+      if (nowSaturated !== saturated) {
+        saturated = nowSaturated;
+        const detail = `CPU ${cpuCores.toFixed(2)} of ${cores} cores, event-loop lag p99 ${lagP99Ms.toFixed(0)} ms`;
+        options.events([
+          saturated
+            ? { time, kind: 'agent.saturated', level: 'warn', message: `agent ${tags.agent} is saturated (${detail}); its bots' numbers are not trustworthy`, tags, meta: { cpuCores, lagP99Ms } }
+            : { time, kind: 'agent.recovered', level: 'info', message: `agent ${tags.agent} is no longer saturated (${detail})`, tags, meta: { cpuCores, lagP99Ms } },
+        ]);
+      }
+    }
+    previous = { at, tree };
+    options.samples(out);
+  };
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    tick()
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  return {
+    latest: () => latest,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      lag.disable();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { cpuCoresBetween, parseProcStat, processTree, readAllProcStats, type ProcStat } from './proc-tree.js';
+
+const statLine = (pid: number, comm: string, ppid: number, utime: number, stime: number, rss: number): string =>
+  `${pid} (${comm}) S ${ppid} 1 1 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 100 1000000 ${rss} 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0`;
+
+describe('parseProcStat', () => {
+  it.each([
+    [statLine(42, 'node', 1, 150, 50, 1000), { pid: 42, ppid: 1, cpuTicks: 200, rssPages: 1000 }],
+    [statLine(7, 'chromium (renderer) x', 42, 3, 4, 9), { pid: 7, ppid: 42, cpuTicks: 7, rssPages: 9 }],
+    ['garbage', undefined],
+  ])('%s', (text, expected) => {
+    expect(parseProcStat(text)).toEqual(expected);
+  });
+  it('reads this process from /proc', async () => {
+    const all = await readAllProcStats();
+    const me = all.find((p) => p.pid === process.pid);
+    expect(me?.ppid).toBe(process.ppid);
+    expect(me?.rssPages).toBeGreaterThan(0);
+  });
+});
+
+describe('processTree', () => {
+  const p = (pid: number, ppid: number): ProcStat => ({ pid, ppid, cpuTicks: 0, rssPages: 0 });
+  const all = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1), p(21, 20)];
+  it.each([
+    [10, [10, 11, 12, 13]],
+    [20, [20, 21]],
+    [12, [12]],
+    [99, []],
+  ])('tree of %i', (root, pids) => {
+    expect(processTree(root, all).map((x) => x.pid).sort((a, b) => a - b)).toEqual(pids);
+  });
+});
+
+describe('cpuCoresBetween', () => {
+  const s = (pid: number, cpuTicks: number): ProcStat => ({ pid, ppid: 0, cpuTicks, rssPages: 0 });
+  it.each([
+    { name: 'one busy core for 1 s', prev: [s(1, 100)], cur: [s(1, 200)], ms: 1000, cores: 1 },
+    { name: 'two processes, half a second', prev: [s(1, 0), s(2, 0)], cur: [s(1, 25), s(2, 25)], ms: 500, cores: 1 },
+    { name: 'a new process counts all its ticks', prev: [s(1, 0)], cur: [s(1, 10), s(3, 40)], ms: 1000, cores: 0.5 },
+    { name: 'an exited process counts nothing', prev: [s(1, 0), s(2, 500)], cur: [s(1, 20)], ms: 1000, cores: 0.2 },
+    { name: 'no time elapsed', prev: [s(1, 0)], cur: [s(1, 20)], ms: 0, cores: 0 },
+  ])('$name', ({ prev, cur, ms, cores }) => {
+    expect(cpuCoresBetween(prev, cur, ms)).toBeCloseTo(cores, 9);
+  });
+});

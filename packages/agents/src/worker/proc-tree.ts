@@ -1,0 +1,78 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat on every mainstream architecture. */
+export const CLOCK_TICKS_PER_SECOND = 100;
+export const PAGE_BYTES = 4096;
+
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
+  rssPages: number;
+}
+
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields are read after the last `)`. */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  const fields = text.slice(close + 2).trim().split(' ');
+  const ppid = Number(fields[1]);
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const rss = Number(fields[21]);
+  if (![pid, ppid, utime, stime, rss].every(Number.isFinite)) return undefined;
+  return { pid, ppid, cpuTicks: utime + stime, rssPages: rss };
+}
+
+/** `root` and every process below it. */
+export function processTree(root: number, all: readonly ProcStat[]): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  let rootStat: ProcStat | undefined;
+  for (const p of all) {
+    if (p.pid === root) rootStat = p;
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  if (rootStat === undefined) return [];
+  const out: ProcStat[] = [];
+  const stack = [rootStat];
+  while (stack.length > 0) {
+    const p = stack.pop() as ProcStat;
+    out.push(p);
+    for (const c of children.get(p.pid) ?? []) stack.push(c);
+  }
+  return out;
+}
+
+/** Every process's stat; processes that exit while being read are skipped. */
+export async function readAllProcStats(procDir = '/proc'): Promise<ProcStat[]> {
+  const names = await readdir(procDir);
+  const stats = await Promise.all(
+    names
+      .filter((n) => /^\d+$/.test(n))
+      .map((n) =>
+        readFile(join(procDir, n, 'stat'), 'utf8').then(
+          (text) => parseProcStat(text),
+          () => undefined,
+        ),
+      ),
+  );
+  return stats.filter((s): s is ProcStat => s !== undefined);
+}
+
+/**
+ * CPU cores used between two readings of the same tree: per-process tick deltas (a process new in
+ * `current` counts all its ticks; one that exited counts nothing more) over the elapsed time.
+ */
+export function cpuCoresBetween(previous: readonly ProcStat[], current: readonly ProcStat[], elapsedMs: number): number {
+  if (elapsedMs <= 0) return 0;
+  const before = new Map(previous.map((p) => [p.pid, p.cpuTicks]));
+  let ticks = 0;
+  for (const p of current) ticks += Math.max(0, p.cpuTicks - (before.get(p.pid) ?? 0));
+  return ticks / CLOCK_TICKS_PER_SECOND / (elapsedMs / 1000);
+}
