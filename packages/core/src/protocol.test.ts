@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AgentMessage,
+  type CoordinatorMessage,
+  MessageStamper,
+  PROTOCOL_VERSION,
+  decodeMessage,
+  encodeMessage,
+} from './protocol.js';
+
+const env = { v: PROTOCOL_VERSION, seq: 3, ts: 1_700_000_000_000 } as const;
+const bot = {
+  id: 'c00-p01',
+  index: 1,
+  conference: 'jlt-10x3-00',
+  conferenceIndex: 0,
+  participantIndex: 1,
+  role: 'sender',
+  startOffsetMs: 2000,
+} as const;
+
+const agentMessages: AgentMessage[] = [
+  { ...env, type: 'hello', token: 't0k3n', name: 'agent-a', version: '0.1.0', capacity: { cores: 2, memoryBytes: 8e9, maxBots: 12 } },
+  { ...env, agentId: 'a1', type: 'time-request', t0: 12.5 },
+  { ...env, agentId: 'a1', type: 'clock-report', offsetMs: -3.5, rttMs: 1.2, uncertaintyMs: 0.6 },
+  { ...env, agentId: 'a1', type: 'ready', runId: 'r1' },
+  {
+    ...env,
+    agentId: 'a1',
+    type: 'samples',
+    runId: 'r1',
+    samples: [{ metric: 'webrtc_rtt_ms', value: 12, time: 1, tags: { bridge: 'jvb-1' }, meta: { bot: 'c00-p01', n: 1 } }],
+  },
+  { ...env, agentId: 'a1', type: 'events', runId: 'r1', events: [{ time: 1, kind: 'bot-crash', level: 'error', message: 'page crashed', meta: { retry: null } }] },
+  { ...env, agentId: 'a1', type: 'bot-state', runId: 'r1', botId: 'c00-p01', state: 'joined', bridge: 'jvb-1' },
+  { ...env, agentId: 'a1', type: 'heartbeat', activeBots: 3 },
+  { ...env, agentId: 'a1', type: 'done', runId: 'r1' },
+];
+
+const coordinatorMessages: CoordinatorMessage[] = [
+  { ...env, type: 'welcome', agentId: 'a1' },
+  { ...env, type: 'refused', reason: 'bad token' },
+  { ...env, type: 'time-response', t0: 1, t1: 2, t2: 3 },
+  {
+    ...env,
+    type: 'assign',
+    runId: 'r1',
+    scenario: { name: 'smoke' },
+    bots: [bot],
+    media: { video: { width: 1280, height: 720, fps: 30 }, audio: true },
+    statsIntervalMs: 1000,
+  },
+  { ...env, type: 'start', runId: 'r1', atMs: 1_700_000_005_000 },
+  { ...env, type: 'add-bots', runId: 'r1', bots: [bot] },
+  { ...env, type: 'stop', runId: 'r1', reason: 'duration reached' },
+  { ...env, type: 'ack', upToSeq: 41 },
+];
+
+describe('protocol round trip', () => {
+  it.each(agentMessages.map((m) => ({ type: m.type, m })))('agent $type', ({ m }) => {
+    expect(decodeMessage(encodeMessage(m), { from: 'agent' })).toEqual({ ok: true, message: m });
+  });
+
+  it.each(coordinatorMessages.map((m) => ({ type: m.type, m })))('coordinator $type', ({ m }) => {
+    expect(decodeMessage(encodeMessage(m), { from: 'coordinator' })).toEqual({ ok: true, message: m });
+  });
+
+  it('decodes UTF-8 bytes as well as strings', () => {
+    const bytes = new TextEncoder().encode(encodeMessage({ ...env, type: 'refused', reason: 'zu spät ✗' }));
+    expect(decodeMessage(bytes, { from: 'coordinator' })).toMatchObject({ ok: true, message: { reason: 'zu spät ✗' } });
+  });
+});
+
+describe('decodeMessage rejects', () => {
+  const heartbeat = { ...env, type: 'heartbeat', activeBots: 1 };
+  const cases: { name: string; data: string | Uint8Array; from?: 'agent' | 'coordinator'; maxBytes?: number; code: string; message: RegExp; type?: string; seq?: number }[] = [
+    { name: 'an oversized string', data: JSON.stringify({ ...heartbeat, pad: 'x'.repeat(2000) }), maxBytes: 1024, code: 'too-large', message: /of \d+ bytes exceeds the limit of 1024 bytes/ },
+    { name: 'multi-byte text over the limit', data: JSON.stringify({ ...heartbeat, pad: '✗'.repeat(400) }), maxBytes: 1024, code: 'too-large', message: /exceeds the limit of 1024/ },
+    { name: 'oversized bytes', data: new Uint8Array(2048), maxBytes: 1024, code: 'too-large', message: /2048 bytes/ },
+    { name: 'invalid UTF-8', data: new Uint8Array([0x7b, 0xff, 0x7d]), code: 'not-json', message: /not valid UTF-8/ },
+    { name: 'non-JSON', data: '{"v":1,', code: 'not-json', message: /^message is not JSON: / },
+    { name: 'a JSON array', data: '[1,2]', code: 'not-an-object', message: /not a JSON object/ },
+    { name: 'a JSON string', data: '"hello"', code: 'not-an-object', message: /not a JSON object/ },
+    { name: 'a newer version', data: JSON.stringify({ ...heartbeat, v: 2 }), code: 'wrong-version', message: /protocol version 2 is not supported; this side speaks version 1/, type: 'heartbeat', seq: 3 },
+    { name: 'a missing version', data: JSON.stringify({ type: 'heartbeat', seq: 1, ts: 0, activeBots: 0 }), code: 'wrong-version', message: /version undefined/, type: 'heartbeat', seq: 1 },
+    { name: 'an unknown type', data: JSON.stringify({ ...env, type: 'launch-missiles' }), code: 'unknown-type', message: /unknown agent message type "launch-missiles"; expected one of: hello, time-request/, type: 'launch-missiles' },
+    { name: 'a coordinator type from an agent', data: JSON.stringify({ ...env, type: 'ack', upToSeq: 1 }), code: 'unknown-type', message: /unknown agent message type "ack"/ },
+    { name: 'an agent type from the coordinator', data: JSON.stringify(heartbeat), from: 'coordinator', code: 'unknown-type', message: /unknown coordinator message type "heartbeat"/ },
+    { name: 'a missing type', data: JSON.stringify({ ...env }), code: 'unknown-type', message: /type undefined/ },
+    { name: 'a missing field', data: JSON.stringify({ ...env, type: 'ready' }), code: 'invalid', message: /^invalid ready message: runId: /, type: 'ready', seq: 3 },
+    { name: 'a negative seq', data: JSON.stringify({ ...heartbeat, seq: -1 }), code: 'invalid', message: /seq: / },
+    { name: 'a bad bot state', data: JSON.stringify({ ...env, type: 'bot-state', runId: 'r', botId: 'b', state: 'dancing' }), code: 'invalid', message: /state: / },
+    { name: 'a sample without a metric', data: JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [{ value: 1, time: 1, tags: {} }] }), code: 'invalid', message: /samples\.0\.metric: / },
+    { name: 'a non-string tag', data: JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [{ metric: 'm', value: 1, time: 1, tags: { n: 1 } }] }), code: 'invalid', message: /samples\.0\.tags\.n: / },
+    { name: 'a fractional maxBots', data: JSON.stringify({ ...env, type: 'hello', token: '', name: 'a', version: '1', capacity: { cores: 1, memoryBytes: 1, maxBots: 1.5 } }), code: 'invalid', message: /capacity\.maxBots: / },
+    { name: 'a bad assign', data: JSON.stringify({ ...env, type: 'assign', runId: 'r', scenario: {}, bots: [{ ...bot, index: -1 }], media: { video: true, audio: true }, statsIntervalMs: 0 }), from: 'coordinator', code: 'invalid', message: /bots\.0\.index: .*media\.video: .*statsIntervalMs: / },
+  ];
+
+  it.each(cases)('$name', ({ data, from = 'agent', maxBytes, code, message, type, seq }) => {
+    const result = decodeMessage(data, { from, ...(maxBytes === undefined ? {} : { maxBytes }) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe(code);
+    expect(result.error.message).toMatch(message);
+    if (type !== undefined) expect(result.error.type).toBe(type);
+    if (seq !== undefined) expect(result.error.seq).toBe(seq);
+  });
+
+  it('caps the list of schema problems', () => {
+    const samples = Array.from({ length: 20 }, () => ({ metric: '', value: 'x', time: 1, tags: {} }));
+    const result = decodeMessage(JSON.stringify({ ...env, type: 'samples', runId: 'r', samples }), { from: 'agent' });
+    expect(result.ok ? '' : result.error.message).toMatch(/; and \d+ more$/);
+  });
+});
+
+describe('MessageStamper', () => {
+  it('numbers messages from 0, stamps the clock and, once known, the agent id', () => {
+    let clock = 100;
+    const stamper = new MessageStamper<AgentMessage>(() => clock++);
+    const hello = stamper.stamp({ type: 'hello', token: 't', name: 'a', version: '1', capacity: { cores: 1, memoryBytes: 1, maxBots: 1 } });
+    stamper.agentId = 'a7';
+    const heartbeat = stamper.stamp({ type: 'heartbeat', activeBots: 0 });
+    expect([hello.seq, hello.ts, hello.agentId, hello.v]).toEqual([0, 100, undefined, PROTOCOL_VERSION]);
+    expect([heartbeat.seq, heartbeat.ts, heartbeat.agentId]).toEqual([1, 101, 'a7']);
+    expect(stamper.nextSeq).toBe(2);
+    expect(decodeMessage(encodeMessage(heartbeat), { from: 'agent' }).ok).toBe(true);
+  });
+});
