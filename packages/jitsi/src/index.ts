@@ -15,3 +15,5 @@ export * from './config-whitelist.js';
 export * from './meeting.js';
 export * from './selectors.js';
 export * from './page-probes.js';
+export * from './prometheus-text.js';
+export * from './jvb-prometheus.js';
