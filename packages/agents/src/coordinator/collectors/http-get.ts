@@ -1,0 +1,109 @@
+export type FetchLike = typeof fetch;
+
+export interface HttpGetOptions {
+  fetch?: FetchLike;
+  signal: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+/** Largest body read from a server; a larger answer is garbage for every surface jlt polls. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A URL safe to put in logs and events: user info (`user:pass@`) is removed. Collectors never put
+ * credentials in URLs, but a person may have written them into a scenario.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** fetch refuses URLs with user info; a bridge behind a proxy with basic auth gets it as a header instead. */
+function splitCredentials(url: string): { target: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { target: url };
+  }
+  if (parsed.username === '' && parsed.password === '') return { target: url };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { target: parsed.toString(), authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** Why a GET failed, worded for a person; never contains request headers. */
+export class HttpGetError extends Error {
+  override readonly name = 'HttpGetError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+function reasonOf(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof DOMException && reason.name === 'TimeoutError') return 'timed out';
+    return 'aborted';
+  }
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+    if (code) return code;
+    if (cause instanceof Error) return cause.message;
+    return error.message;
+  }
+  return String(error);
+}
+
+/** GETs `url` and returns the body text of a 2xx answer; anything else throws an `HttpGetError`. */
+export async function httpGetText(url: string, options: HttpGetOptions): Promise<string> {
+  const doFetch = options.fetch ?? fetch;
+  const { target, authorization } = splitCredentials(url);
+  const headers = { ...options.headers, ...(authorization === undefined ? {} : { authorization }) };
+  let response: Response;
+  try {
+    response = await doFetch(target, { signal: options.signal, headers, redirect: 'error' });
+  } catch (error) {
+    throw new HttpGetError(`GET ${redactUrl(url)} failed: ${reasonOf(error, options.signal)}`);
+  }
+  let body: string;
+  try {
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > MAX_BODY_BYTES) throw new Error(`body of ${declared} bytes exceeds ${MAX_BODY_BYTES}`);
+    body = await response.text();
+  } catch (error) {
+    throw new HttpGetError(`GET ${redactUrl(url)}: reading the answer failed: ${reasonOf(error, options.signal)}`, response.status);
+  }
+  if (!response.ok) {
+    throw new HttpGetError(`GET ${redactUrl(url)} answered HTTP ${response.status}${snippet(body)}`, response.status);
+  }
+  return body;
+}
+
+/** GETs `url` and decodes a JSON body; HTML, truncated or empty bodies throw an `HttpGetError`. */
+export async function httpGetJson(url: string, options: HttpGetOptions): Promise<unknown> {
+  const body = await httpGetText(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new HttpGetError(`GET ${redactUrl(url)}: answer is not JSON (${error instanceof Error ? error.message : String(error)})${snippet(body)}`);
+  }
+}
+
+function snippet(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (text === '') return ' (empty body)';
+  return `: ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`;
+}
