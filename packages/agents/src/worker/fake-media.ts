@@ -69,31 +69,41 @@ async function writeY4m(path: string, spec: Y4mSpec): Promise<void> {
   }
 }
 
-/**
- * Returns the fake camera and microphone files for (width, height, fps), generating each once into
- * the cache. A file of the exact expected size is a cache hit; rename makes that size final.
- */
-export async function ensureFakeMedia(options: FakeMediaOptions): Promise<FakeMedia> {
-  const { width, height, fps } = options;
+function checkVideo(width: number, height: number, fps: number): void {
   const valid = (n: number) => Number.isInteger(n) && n > 0;
   if (!valid(width) || !valid(height) || !valid(fps) || width % 2 !== 0 || height % 2 !== 0) {
     throw new JltError('INVALID_ARGUMENT', `fake video must have even positive integer width and height and a positive integer fps (got ${width}x${height}@${fps})`, {
       hint: 'Use a resolution such as 1280x720 or 640x360 and fps such as 30.',
     });
   }
+}
+
+/** The fake camera file for (width, height, fps), generated once into the cache. */
+export async function ensureFakeVideo(options: FakeMediaOptions): Promise<{ path: string; generated: boolean }> {
+  const { width, height, fps } = options;
+  checkVideo(width, height, fps);
   const dir = options.cacheDir ?? defaultMediaCacheDir();
   await mkdir(dir, { recursive: true });
   const spec: Y4mSpec = { width, height, fps, frames: Math.max(1, Math.round(fps * (options.videoSeconds ?? 2))) };
-  const videoPath = join(dir, `video-${width}x${height}-${fps}fps-${spec.frames}f.y4m`);
-  const audioPath = join(dir, `tone-${FAKE_AUDIO.frequencyHz}hz-${FAKE_AUDIO.sampleRate}-${FAKE_AUDIO.seconds}s.wav`);
-  const generated = { video: false, audio: false };
-  if ((await sizeOf(videoPath)) !== y4mFileBytes(spec)) {
-    await writeAtomically(videoPath, (temp) => writeY4m(temp, spec));
-    generated.video = true;
-  }
-  if ((await sizeOf(audioPath)) !== wavFileBytes(FAKE_AUDIO)) {
-    await writeAtomically(audioPath, (temp) => writeFile(temp, buildToneWav(FAKE_AUDIO)));
-    generated.audio = true;
-  }
-  return { videoPath, audioPath, generated };
+  const path = join(dir, `video-${width}x${height}-${fps}fps-${spec.frames}f.y4m`);
+  // A file of the exact expected size is complete: it only ever appears by rename.
+  if ((await sizeOf(path)) === y4mFileBytes(spec)) return { path, generated: false };
+  await writeAtomically(path, (temp) => writeY4m(temp, spec));
+  return { path, generated: true };
+}
+
+/** The fake microphone file (`FAKE_AUDIO`), generated once into the cache. */
+export async function ensureFakeAudio(cacheDir: string = defaultMediaCacheDir()): Promise<{ path: string; generated: boolean }> {
+  await mkdir(cacheDir, { recursive: true });
+  const path = join(cacheDir, `tone-${FAKE_AUDIO.frequencyHz}hz-${FAKE_AUDIO.sampleRate}-${FAKE_AUDIO.seconds}s.wav`);
+  if ((await sizeOf(path)) === wavFileBytes(FAKE_AUDIO)) return { path, generated: false };
+  await writeAtomically(path, (temp) => writeFile(temp, buildToneWav(FAKE_AUDIO)));
+  return { path, generated: true };
+}
+
+/** Both fake media files; safe to call from concurrent agents sharing a cache directory. */
+export async function ensureFakeMedia(options: FakeMediaOptions): Promise<FakeMedia> {
+  checkVideo(options.width, options.height, options.fps);
+  const [video, audio] = await Promise.all([ensureFakeVideo(options), ensureFakeAudio(options.cacheDir)]);
+  return { videoPath: video.path, audioPath: audio.path, generated: { video: video.generated, audio: audio.generated } };
 }
