@@ -1,0 +1,42 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { validateScenarioFiles } from './load.js';
+import { scenarioJsonSchema } from './schema.js';
+
+const scenariosDir = fileURLToPath(new URL('../../../../scenarios/', import.meta.url));
+
+describe('scenario JSON Schema', () => {
+  it('matches the committed scenarios/schema.json (run `jlt schema --write scenarios/schema.json`)', async () => {
+    const committed = await readFile(`${scenariosDir}schema.json`, 'utf8');
+    expect(committed).toBe(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+  });
+
+  it('describes every property', () => {
+    const undocumented: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as Record<string, unknown>;
+      for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (typeof child.description !== 'string') undocumented.push(`${path}.${key}`);
+        walk(child, `${path}.${key}`);
+      }
+      for (const key of ['anyOf', 'oneOf', 'items', 'additionalProperties']) {
+        const value = schema[key];
+        for (const child of Array.isArray(value) ? value : [value]) walk(child, path);
+      }
+    };
+    walk(scenarioJsonSchema(), '');
+    expect(undocumented).toEqual([]);
+  });
+
+  it('accepts every committed scenario, each starting with the schema comment', async () => {
+    const files = (await readdir(scenariosDir)).filter((f) => f.endsWith('.yaml')).map((f) => `${scenariosDir}${f}`);
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    const results = await validateScenarioFiles(files);
+    expect(results.filter((r) => r.error).map((r) => r.error?.message)).toEqual([]);
+    for (const file of files) {
+      expect((await readFile(file, 'utf8')).split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json');
+    }
+  });
+});
