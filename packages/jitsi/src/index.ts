@@ -17,3 +17,4 @@ export * from './selectors.js';
 export * from './page-probes.js';
 export * from './prometheus-text.js';
 export * from './jvb-prometheus.js';
+export * from './client.js';
