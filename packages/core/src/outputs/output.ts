@@ -1,0 +1,74 @@
+import type { RunContext } from '../context.js';
+import type { Plan } from '../executors/plan.js';
+import type { RunEvent, Sample } from '../metrics/sample.js';
+import type { Summary } from '../summary.js';
+import type { ThresholdResult } from '../thresholds/types.js';
+
+/** How a run ended. Only packages/cli maps it to an exit code. */
+export type RunStatus = 'passed' | 'thresholds-failed' | 'aborted' | 'interrupted' | 'error';
+
+/** What an output learns when the run starts. */
+export interface RunInfo {
+  runId: string;
+  scenario: string;
+  /** Path of the scenario file as given, for reports. */
+  scenarioFile?: string;
+  /** Planned start of the run, ms since the epoch on the coordinator clock. */
+  startedAt: number;
+  plan: Plan;
+  /** The validated scenario as JSON, for outputs that record it. */
+  scenarioJson?: unknown;
+}
+
+/** What an output learns when the run has ended, after the last sample was delivered. */
+export interface RunResult {
+  status: RunStatus;
+  endedAt: number;
+  thresholds: ThresholdResult[];
+  summary: Summary;
+}
+
+/**
+ * A destination for a run's samples and events (terminal summary, JUnit, HTML, InfluxDB, …).
+ *
+ * Lifecycle and ordering — the OutputManager guarantees, per output:
+ *   start → (addSamples | addEvents)* → onRunEnd → stop,
+ * each call after the previous one returned (or its promise settled). `stop` is called once if and
+ * only if `start` resolved, even when the run failed or another output broke; `onRunEnd` is skipped
+ * when the run never got going. Samples and events arrive in ingest order, which is close to but not
+ * strictly time order (agents batch); an output that needs time order sorts itself.
+ *
+ * Blocking: `addSamples` and `addEvents` run on the coordinator's hot path, synchronously, at up to
+ * 100k samples/s. They must only buffer — no I/O, no awaiting, no heavy work — and must not keep
+ * references to the arrays they are given beyond the call (the items themselves are immutable and
+ * may be kept). Writing happens in the output's own flusher (e.g. a timer), and `stop` waits for the
+ * final flush. An output that cannot keep up drops or aggregates, and says so when it stops.
+ *
+ * Concurrency: everything is called from one event loop; the manager never calls two methods of the
+ * same output at once. Outputs start one after another in configured order, get `onRunEnd` in that
+ * order, and stop one after another in reverse order, so an output that depends on an earlier one
+ * (e.g. the terminal summary printed first) can rely on it.
+ *
+ * Errors: a throw or rejection is reported once through the logger; the run goes on without that
+ * output's samples, but its `onRunEnd` and `stop` are still called so it can release resources. A
+ * rejected `start` stops the outputs started before it and fails the run before any bot starts.
+ */
+export interface Output {
+  /** The registry name (or module specifier) this output was created from, for messages. */
+  readonly name: string;
+  /** Prepare destinations (open files, check the server). Resolves when ready to accept samples. */
+  start(run: RunInfo): Promise<void>;
+  addSamples(samples: readonly Sample[]): void;
+  addEvents(events: readonly RunEvent[]): void;
+  /** The run is over: write summaries and reports. */
+  onRunEnd(result: RunResult): Promise<void>;
+  /** Flush what is buffered and release everything. Resolves after the last write. */
+  stop(): Promise<void>;
+}
+
+/** What an output factory gets besides its options. */
+export interface OutputContext {
+  context: RunContext;
+  /** Directory of this run's results, where file outputs write by default. */
+  resultsDir: string;
+}
