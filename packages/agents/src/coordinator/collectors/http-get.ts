@@ -59,7 +59,7 @@ function reasonOf(error: unknown, signal: AbortSignal): string {
   }
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+    const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : undefined;
     if (code) return code;
     if (cause instanceof Error) return cause.message;
     return error.message;

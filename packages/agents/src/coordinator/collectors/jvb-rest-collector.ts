@@ -53,7 +53,7 @@ function joinUrl(base: string, path: string): string {
 export function startJvbRestCollector(options: JvbRestCollectorOptions): Collector {
   const intervalMs = options.intervalMs ?? DEFAULT_JVB_INTERVAL_MS;
   const timeoutMs = options.timeoutMs ?? pollTimeoutFor(intervalMs);
-  const failures = new FailureReporter({ now: options.now, emit: (e) => options.sink.events(e), logger: options.logger });
+  const failures = new FailureReporter({ now: () => options.now(), emit: (e) => options.sink.events(e), logger: options.logger });
   /** JVB relay id (`relay_id`, the pod IP under the helm chart) → bridge id, learned from `/colibri/stats`. */
   const bridgeByRelayId = new Map<string, string>();
   const pollers = new Map<string, Poller>();
