@@ -25,3 +25,7 @@ export * from './metrics/registry.js';
 export * from './thresholds/evaluate.js';
 export * from './clock.js';
 export * from './protocol.js';
+export * from './summary.js';
+export * from './outputs/output.js';
+export * from './outputs/manager.js';
+export * from './outputs/registry.js';
