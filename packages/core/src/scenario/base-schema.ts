@@ -3,7 +3,7 @@ import { metricInfo } from '../metrics/names.js';
 import { parseThresholdExpression, parseThresholdKey, ThresholdSyntaxError } from '../thresholds/parse.js';
 import { collectSchema } from './collect.js';
 import { duration, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
-import { outputEntrySchema } from './outputs.js';
+import { scenarioOutputEntrySchema } from './outputs.js';
 import { targetSchema } from './target.js';
 
 const videoSchema = z
@@ -149,7 +149,7 @@ export const baseScenarioShape = {
   placement: placementSchema,
   collect: collectSchema,
   thresholds: thresholdsSchema,
-  outputs: z.array(outputEntrySchema).default([]).describe('Where results go, k6 style: [{ junit: { file } }, { html: {} }]'),
+  outputs: z.array(scenarioOutputEntrySchema).default([]).describe('Where results go, k6 style: [{ junit: { file } }, { html: {} }]'),
 };
 
 export const baseScenarioSchema = z.strictObject(baseScenarioShape);

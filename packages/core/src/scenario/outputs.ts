@@ -1,16 +1,18 @@
 import * as z from 'zod';
 import { envVarName, httpUrl, nonEmptyString } from './fields.js';
 
-export interface OutputRegistryEntry {
+export interface BuiltinOutputSchema {
   describe(): string;
   options: z.ZodType;
 }
 
 /**
  * Built-in outputs by name, with their options as written in `outputs: [{ NAME: OPTIONS }]`.
- * The implementations live in packages/reporters; this registry is the schema side they share.
+ * The implementations live in packages/reporters and are registered in OutputRegistry
+ * (outputs/registry.ts); they should use these schemas as their `optionsSchema`, so what the scenario
+ * file accepts and what the output receives are one definition.
  */
-export const OUTPUTS = {
+export const BUILTIN_OUTPUTS = {
   html: {
     describe: () => 'Self-contained HTML report (timeline, per-bridge placement, thresholds)',
     options: z.strictObject({
@@ -48,25 +50,25 @@ export const OUTPUTS = {
       ).optional(),
     }),
   },
-} as const satisfies Record<string, OutputRegistryEntry>;
+} as const satisfies Record<string, BuiltinOutputSchema>;
 
-export type OutputName = keyof typeof OUTPUTS;
-export const OUTPUT_NAMES = Object.keys(OUTPUTS).sort() as OutputName[];
+export type BuiltinOutputName = keyof typeof BUILTIN_OUTPUTS;
+export const BUILTIN_OUTPUT_NAMES = Object.keys(BUILTIN_OUTPUTS).sort() as BuiltinOutputName[];
 
-export function isOutputName(name: string): name is OutputName {
-  return Object.hasOwn(OUTPUTS, name);
+export function isBuiltinOutputName(name: string): name is BuiltinOutputName {
+  return Object.hasOwn(BUILTIN_OUTPUTS, name);
 }
 
 const outputEntryShape = Object.fromEntries(
-  OUTPUT_NAMES.map((name) => [name, OUTPUTS[name].options.describe(OUTPUTS[name].describe()).optional()]),
-) as { [K in OutputName]: z.ZodOptional<(typeof OUTPUTS)[K]['options']> };
+  BUILTIN_OUTPUT_NAMES.map((name) => [name, BUILTIN_OUTPUTS[name].options.describe(BUILTIN_OUTPUTS[name].describe()).optional()]),
+) as { [K in BuiltinOutputName]: z.ZodOptional<(typeof BUILTIN_OUTPUTS)[K]['options']> };
 
 /** One `{ NAME: OPTIONS }` entry of `outputs`. */
-export const outputEntrySchema = z
+export const scenarioOutputEntrySchema = z
   .strictObject(outputEntryShape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown output ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; available: ${OUTPUT_NAMES.join(', ')}`
+        ? `unknown output ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; available: ${BUILTIN_OUTPUT_NAMES.join(', ')}`
         : undefined,
   })
   .superRefine(
@@ -85,12 +87,12 @@ export const outputEntrySchema = z
   .meta({ minProperties: 1, maxProperties: 1 })
   .describe('One output as { NAME: OPTIONS }');
 
-export type OutputEntry = z.output<typeof outputEntrySchema>;
+export type ScenarioOutputEntry = z.output<typeof scenarioOutputEntrySchema>;
 
 /** `[{ junit: { file } }]` → `[{ name: 'junit', options: { file } }]`, in the order written. */
-export function listOutputs(entries: readonly OutputEntry[]): { name: OutputName; options: Record<string, unknown> }[] {
+export function scenarioOutputs(entries: readonly ScenarioOutputEntry[]): { name: BuiltinOutputName; options: Record<string, unknown> }[] {
   return entries.flatMap((entry) =>
-    OUTPUT_NAMES.filter((name) => entry[name] !== undefined).map((name) => ({
+    BUILTIN_OUTPUT_NAMES.filter((name) => entry[name] !== undefined).map((name) => ({
       name,
       options: entry[name] as Record<string, unknown>,
     })),
