@@ -23,8 +23,9 @@ function jlt(...args: string[]): Promise<CliResult> {
       [bin, ...args],
       { cwd: root, timeout: 60_000, env: { ...process.env, JLT_TARGET_URL: '' } },
       (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+        if (error === null) resolve({ code: 0, stdout, stderr });
+        else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
+        else reject(new Error(`jlt ${args.join(' ')} did not exit (signal ${String(error.signal)})`, { cause: error }));
       },
     );
   });
