@@ -23,8 +23,8 @@ export function channelFromSocket(socket: WebSocket, remoteAddress: string): Mes
       }
     },
     onMessage(handler) {
-      socket.on('message', (data, isBinary) => {
-        if (!isBinary) handler(data.toString());
+      socket.on('message', (data: Buffer, isBinary) => {
+        if (!isBinary) handler(data.toString('utf8'));
       });
     },
     onClose(handler) {

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger, Plan, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import { runAgentSession, type SessionEnd } from '../agent/agent-session.js';
+import { fakeShareFactory } from '../agent/fake-share.test-support.js';
+import { createChannelPair, type MessageChannel } from '../transport/channel.js';
+import { connectChannel, listenForChannels } from '../transport/websocket.js';
+import { Coordinator, type CoordinatorOptions } from './coordinator.js';
+
+function plan(conferences: number, participants: number, holdMs: number): Plan {
+  const bots: PlannedBot[] = [];
+  for (let c = 0; c < conferences; c++)
+    for (let p = 0; p < participants; p++)
+      bots.push({ id: `c${c}-p${p}`, index: bots.length, conference: `room-${c}`, conferenceIndex: c, participantIndex: p, role: 'sender', startOffsetMs: 0 });
+  return {
+    scenario: 'fake',
+    executor: 'conference-grid',
+    conferences: [],
+    bots,
+    rampUpMs: 0,
+    holdMs,
+    totalMs: holdMs,
+  };
+}
+
+const quiet: Logger = { log: () => {} };
+
+function collector() {
+  const samples: Sample[] = [];
+  const events: RunEvent[] = [];
+  return { samples, events, sink: { samples: (s: Sample[]) => samples.push(...s), events: (e: RunEvent[]) => events.push(...e) } };
+}
+
+function coordinatorOptions(overrides: Partial<CoordinatorOptions> & Pick<CoordinatorOptions, 'sink' | 'plan'>): CoordinatorOptions {
+  return {
+    runId: 'run-1',
+    token: 'secret-token',
+    scenarioName: 'fake',
+    scenario: {},
+    media: { video: false, audio: false },
+    statsIntervalMs: 1000,
+    shard: { placement: 'spread', keepConferencesTogether: true },
+    onAgentLoss: 'fail',
+    expectedAgents: 1,
+    logger: quiet,
+    signal: new AbortController().signal,
+    agentWaitTimeoutMs: 10_000,
+    startDelayMs: 100,
+    ...overrides,
+  };
+}
+
+function startAgent(channel: MessageChannel, options: { token?: string; maxBots?: number; signal?: AbortSignal; name?: string } = {}): Promise<SessionEnd> {
+  return runAgentSession({
+    channel,
+    token: options.token ?? 'secret-token',
+    name: options.name ?? 'test-agent',
+    version: 'test',
+    capacity: { cores: 2, memoryBytes: 1e9, maxBots: options.maxBots ?? 10 },
+    createShare: fakeShareFactory(),
+    logger: quiet,
+    signal: options.signal ?? new AbortController().signal,
+    initialExchanges: 3,
+  });
+}
+
+describe('Coordinator with agents over real channels', () => {
+  it('runs one in-process agent: every bot joins and samples arrive on the coordinator clock', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 3, 600) }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide);
+    const result = await coordinator.run();
+    await session;
+    expect(result.status).toBe('completed');
+    expect(result.bots.map((b) => b.joined)).toEqual([true, true, true]);
+    expect(result.agents[0]!.clock).toBeDefined();
+    expect(Math.abs(result.agents[0]!.clock!.offsetMs)).toBeLessThan(50);
+    expect(new Set(out.samples.map((s) => s.meta?.bot))).toEqual(new Set(['c0-p0', 'c0-p1', 'c0-p2']));
+    for (const sample of out.samples) {
+      expect(sample.time).toBeGreaterThanOrEqual(result.startedAt! - 50);
+      expect(sample.time).toBeLessThanOrEqual(result.endedAt + 50);
+    }
+  });
+
+  it('spreads conferences over two WebSocket agents and refuses a wrong token on both sides', async () => {
+    const out = collector();
+    const logs: string[] = [];
+    const coordinator = new Coordinator(
+      coordinatorOptions({ sink: out.sink, plan: plan(2, 2, 500), expectedAgents: 2, logger: { log: (_l, m) => logs.push(m) } }),
+    );
+    const server = await listenForChannels({ host: '127.0.0.1', port: 0, onChannel: (c) => coordinator.addChannel(c) });
+    try {
+      const intruder = await startAgent(await connectChannel(server.url), { token: 'wrong', name: 'intruder' });
+      expect(intruder).toEqual({ kind: 'refused', reason: 'wrong token' });
+      expect(logs.some((l) => l.includes('refused agent "intruder"') && l.includes('wrong token'))).toBe(true);
+      expect(logs.join('\n')).not.toContain('secret-token');
+      const sessions = [startAgent(await connectChannel(server.url), { name: 'a' }), startAgent(await connectChannel(server.url), { name: 'b' })];
+      const result = await coordinator.run();
+      await Promise.all(sessions);
+      expect(result.status).toBe('completed');
+      expect(result.agents.map((a) => a.bots.length)).toEqual([2, 2]);
+      const conferencesPerAgent = result.agents.map((a) => new Set(a.bots.map((id) => id.split('-')[0])).size);
+      expect(conferencesPerAgent).toEqual([1, 1]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['fail', 'agent-lost'],
+    ['continue', 'completed'],
+  ] as const)('under onAgentLoss %s a vanished agent ends the run as %s and keeps the survivor\'s samples', async (policy, status) => {
+    const out = collector();
+    const coordinator = new Coordinator(
+      coordinatorOptions({ sink: out.sink, plan: plan(2, 1, 2_500), expectedAgents: 2, onAgentLoss: policy, missedHeartbeats: 1 }),
+    );
+    const pairs = [createChannelPair(), createChannelPair()];
+    for (const [c] of pairs) coordinator.addChannel(c);
+    const survivor = startAgent(pairs[0]![1], { name: 'survivor' });
+    const victim = startAgent(pairs[1]![1], { name: 'victim' });
+    const running = coordinator.run();
+    await waitFor(() => out.samples.some((s) => s.tags.agent === 'agent-2'), 5_000);
+    pairs[1]![1].close('killed');
+    const result = await running;
+    await Promise.all([survivor, victim]);
+    expect(result.status).toBe(status);
+    expect(result.agents.find((a) => a.name === 'victim')!.lost).toBe(true);
+    expect(out.events.some((e) => e.kind === 'agent-lost')).toBe(true);
+    if (policy === 'continue') {
+      const victimBot = result.bots.find((b) => b.agentId === 'agent-2')!;
+      expect(victimBot.state).toBe('lost');
+      const survivorSamples = out.samples.filter((s) => s.tags.agent === 'agent-1');
+      expect(survivorSamples.length).toBeGreaterThan(30);
+    }
+  });
+
+  it('rejects malformed, unauthenticated and out-of-order messages without ending the run', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 400) }));
+    const [rogueCoordinatorSide, rogue] = createChannelPair();
+    coordinator.addChannel(rogueCoordinatorSide);
+    await rogue.send('{not json');
+    await rogue.send(JSON.stringify({ v: 1, type: 'samples', seq: 0, ts: 0, runId: 'run-1', samples: [] }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide);
+    const result = await coordinator.run();
+    await session;
+    expect(result.status).toBe('completed');
+    const rejected = out.events.filter((e) => e.kind === 'agent-message-rejected').map((e) => e.message);
+    expect(rejected.some((m) => m.includes('unauthenticated peer'))).toBe(true);
+    expect(rejected.some((m) => m.includes('samples before hello'))).toBe(true);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
