@@ -143,7 +143,6 @@ export class Bot {
     for (let attempt = 1; attempt <= attempts && !signal.aborted; attempt++) {
       tried = attempt;
       this.setState('launching', attempt === 1 ? undefined : `retry ${attempt - 1} of ${this.policy.retries}`);
-      const started = this.deps.now();
       try {
         await this.openPage();
         this.setState('joining');
@@ -154,7 +153,7 @@ export class Bot {
           bot: this.planned,
           target: this.target,
           displayName: this.id,
-          deadlineMs: started + this.policy.timeoutMs,
+          deadlineMs: flowStarted + this.policy.timeoutMs,
           signal,
           now: () => this.deps.now(),
         });

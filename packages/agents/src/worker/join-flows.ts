@@ -91,7 +91,7 @@ export const jitsiJoinFlow: JoinFlow = async (request) => {
     last = await page.evaluate(readConferenceState).catch((): ConferenceState => ({ joined: false }));
     if (last.joined) return last;
     if (request.now() >= request.deadlineMs) {
-      throw new JoinFailure('timeout', `not joined within the join timeout (APP.conference ${last.userId === undefined ? 'absent or not connected' : `user ${last.userId}, not joined`})`);
+      throw new JoinFailure('timeout', `not joined before the join timeout: APP.conference.isJoined() never became true${last.userId === undefined ? '' : ` (user ${last.userId})`}`);
     }
     // The prejoin button is clicked again only if the screen is still there well after a click.
     if (target.prejoin !== false && request.now() - clickedAt > 5_000) {

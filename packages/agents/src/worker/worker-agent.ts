@@ -170,6 +170,11 @@ export class WorkerShare {
     else for (const bot of fresh) this.launch(bot);
   }
 
+  /** A started bot (its page, state and bridge), for inspection. */
+  bot(id: string): Bot | undefined {
+    return this.running.get(id)?.bot;
+  }
+
   activeBots(): number {
     let n = 0;
     for (const r of this.running.values()) if (r.bot.state === 'joined') n++;

@@ -1,0 +1,167 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import { WorkerShare, type BotState, type BotTarget, type WorkerShareOptions } from '@jlt/agents';
+import { startFixtureServer, type FixtureServer } from './worker-fixture-server.js';
+
+const logger: Logger = { log: () => undefined };
+let server: FixtureServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startFixtureServer();
+  dir = await mkdtemp(join(tmpdir(), 'jlt-worker-e2e-'));
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function planned(id: string, conference: string, index: number, role: PlannedBot['role'] = 'sender', startOffsetMs = index * 300): PlannedBot {
+  return { id, index, conference, conferenceIndex: 0, participantIndex: index, role, startOffsetMs };
+}
+
+interface Recorded {
+  samples: Sample[];
+  events: RunEvent[];
+  states: Array<{ id: string; state: BotState; reason?: string; bridge?: string }>;
+}
+
+function share(bots: PlannedBot[], target: BotTarget, signal: AbortSignal, extra: Partial<WorkerShareOptions> = {}): { share: WorkerShare; rec: Recorded } {
+  const rec: Recorded = { samples: [], events: [], states: [] };
+  const s = new WorkerShare({
+    bots,
+    target,
+    media: { video: { width: 320, height: 180, fps: 15 }, audio: true },
+    tags: { scenario: 'worker-e2e', agent: 'a1' },
+    clock: { toCoordinatorTime: (ms) => ms + 5_000 },
+    sink: {
+      samples: (s) => rec.samples.push(...s),
+      events: (e) => rec.events.push(...e),
+      botState: (id, state, info) => rec.states.push({ id, state, ...info }),
+    },
+    signal,
+    logger,
+    artifactsDir: join(dir, 'artifacts'),
+    mediaCacheDir: join(dir, 'media'),
+    joinPolicy: { timeoutMs: 20_000, retries: 0, retryDelayMs: 500 },
+    poolOptions: { extraArgs: ['--allow-loopback-in-peer-connection'], budget: { coresPerBot: 0.1, memoryBytesPerBot: 100 * 2 ** 20 } },
+    ...extra,
+  });
+  return { share: s, rec };
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number, seen: () => unknown = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; seen: ${JSON.stringify(seen())}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const value = (rec: Recorded, metric: string, bot: string): number[] =>
+  rec.samples.filter((s) => s.metric === metric && s.meta?.bot === bot).map((s) => s.value);
+
+describe('worker bots with real Chromium', () => {
+  it('two bots on a loopback call stream stats samples: recvFps, recvKbps, rtt, host candidate', async () => {
+    const controller = new AbortController();
+    const target: BotTarget = { kind: 'page', url: server.url, steps: [{ goto: '/room.html?room={room}&bot={bot}' }, { waitFor: 'body[data-state="connected"]', state: 'attached' }] };
+    const { share: s, rec } = share([planned('b1', 'room-a', 0), planned('b2', 'room-a', 1)], target, controller.signal);
+    try {
+      await s.prepare();
+      s.start(Date.now() + 200, Number.POSITIVE_INFINITY);
+      const flowing = (bot: string): boolean =>
+        value(rec, 'webrtc_recv_fps', bot).some((v) => v > 0) && value(rec, 'webrtc_recv_kbps', bot).some((v) => v > 0) && value(rec, 'webrtc_rtt_ms', bot).length > 0;
+      const seen = () => ({
+        states: rec.states.map((x) => `${x.id}:${x.state}`),
+        fps: ['b1', 'b2'].map((b) => value(rec, 'webrtc_recv_fps', b)),
+        kbps: ['b1', 'b2'].map((b) => value(rec, 'webrtc_recv_kbps', b)),
+        events: rec.events.map((e) => e.message),
+      });
+      await waitUntil('stats from both bots', () => flowing('b1') && flowing('b2'), 40_000, seen);
+      expect(s.activeBots()).toBe(2);
+    } finally {
+      await s.stop('test end');
+    }
+    const outcomes = await s.outcomes;
+    expect(outcomes.map((o) => [o.id, o.state, o.joined])).toEqual([
+      ['b1', 'left', true],
+      ['b2', 'left', true],
+    ]);
+    for (const bot of ['b1', 'b2']) {
+      expect(value(rec, 'bot_join_success', bot)).toEqual([1]);
+      expect(value(rec, 'bot_join_time_ms', bot)[0]).toBeGreaterThan(0);
+      const candidate = rec.samples.find((x) => x.metric === 'webrtc_ice_candidate_type' && x.meta?.bot === bot);
+      expect(candidate?.tags.candidate).toBe('host');
+      expect(candidate?.tags).toMatchObject({ scenario: 'worker-e2e', agent: 'a1', conference: 'room-a', bridge: '127.0.0.1' });
+      expect(Math.max(...value(rec, 'webrtc_send_kbps', bot))).toBeGreaterThan(0);
+    }
+    const rtt = rec.samples.find((x) => x.metric === 'webrtc_rtt_ms');
+    expect(rtt?.time).toBeGreaterThan(Date.now());
+    expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['b1', 'b2']);
+    expect(rec.samples.some((x) => x.metric === 'agent_cpu_cores')).toBe(true);
+  }, 60_000);
+
+  it('joins a Jitsi-like page through prejoin, tags the bridge from APP.conference and hangs up on leave', async () => {
+    const controller = new AbortController();
+    const { share: s, rec } = share([planned('r1', 'room-b', 0, 'receiver')], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal);
+    let fixture: { config: Record<string, unknown>; userInfo: { displayName?: string }; name: string } | undefined;
+    try {
+      await s.prepare();
+      s.start(Date.now(), Number.POSITIVE_INFINITY);
+      await waitUntil('joined with stats', () => rec.states.some((x) => x.state === 'joined') && value(rec, 'webrtc_recv_kbps', 'r1').some((v) => v > 0), 40_000);
+      fixture = await s.bot('r1')?.page?.evaluate(() => (window as unknown as { fixture: typeof fixture }).fixture);
+    } finally {
+      await s.stop('test end');
+    }
+    expect(fixture?.config).toMatchObject({ startWithVideoMuted: true, startWithAudioMuted: true });
+    expect(fixture?.userInfo.displayName).toBe('r1');
+    expect(fixture?.name).toBe('r1');
+    expect(rec.samples.filter((x) => x.metric === 'webrtc_recv_kbps').every((x) => x.tags.bridge === '127.0.0.1')).toBe(true);
+    expect(rec.events.find((e) => e.kind === 'bot.joined')?.tags).toMatchObject({ bridge: '127.0.0.1', conference: 'room-b' });
+    expect((await s.outcomes)[0]).toMatchObject({ id: 'r1', state: 'left', joined: true, attempts: 1 });
+    expect(s.bot('r1')?.state).toBe('left');
+  }, 60_000);
+
+  it('a page that never joins times out with a failure event and a screenshot, retried per policy', async () => {
+    const controller = new AbortController();
+    const { share: s, rec } = share([planned('x1', 'room-c', 0)], { kind: 'jitsi', url: `${server.url}/stuck` }, controller.signal, {
+      joinPolicy: { timeoutMs: 3_000, retries: 1, retryDelayMs: 200 },
+    });
+    try {
+      await s.prepare();
+      s.start(Date.now(), Number.POSITIVE_INFINITY);
+      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000);
+    } finally {
+      await s.stop('test end');
+    }
+    const failures = rec.events.filter((e) => e.kind === 'bot.join_failed');
+    expect(failures.map((e) => [e.level, e.meta?.reason, e.meta?.attempt])).toEqual([
+      ['warn', 'timeout', 1],
+      ['error', 'timeout', 2],
+    ]);
+    for (const f of failures) expect((await stat(String(f.meta?.screenshot))).size).toBeGreaterThan(1000);
+    expect(value(rec, 'bot_join_success', 'x1')).toEqual([0, 0]);
+    expect((await s.outcomes)[0]).toMatchObject({ id: 'x1', state: 'failed', joined: false, attempts: 2 });
+  }, 60_000);
+
+  it('aborting the signal makes every bot leave, including one still waiting to start', async () => {
+    const controller = new AbortController();
+    const target: BotTarget = { kind: 'jitsi', url: `${server.url}/meet` };
+    const { share: s, rec } = share([planned('m1', 'room-d', 0, 'receiver', 0), planned('m2', 'room-d', 1, 'receiver', 0), planned('late', 'room-d', 2, 'receiver', 600_000)], target, controller.signal);
+    await s.prepare();
+    s.start(Date.now(), Number.POSITIVE_INFINITY);
+    await waitUntil('both joined', () => rec.states.filter((x) => x.state === 'joined').length >= 2, 40_000);
+    controller.abort();
+    const outcomes = await s.outcomes;
+    expect(outcomes.map((o) => [o.id, o.state])).toEqual([
+      ['m1', 'left'],
+      ['m2', 'left'],
+      ['late', 'not-started'],
+    ]);
+    expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['m1', 'm2']);
+    expect(s.activeBots()).toBe(0);
+  }, 60_000);
+});
