@@ -29,3 +29,5 @@ export * from './summary.js';
 export * from './outputs/output.js';
 export * from './outputs/manager.js';
 export * from './outputs/registry.js';
+export * from './outputs/sample-buffer.js';
+export * from './outputs/periodic-flusher.js';
