@@ -94,10 +94,16 @@ describe('worker bots with real Chromium', () => {
       expect(value(rec, 'bot_join_success', bot)).toEqual([1]);
       expect(value(rec, 'bot_join_time_ms', bot)[0]).toBeGreaterThan(0);
       const candidate = rec.samples.find((x) => x.metric === 'webrtc_ice_candidate_type' && x.meta?.bot === bot);
-      expect(candidate?.tags.candidate).toBe('host');
-      expect(candidate?.tags).toMatchObject({ scenario: 'worker-e2e', agent: 'a1', conference: 'room-a', bridge: '127.0.0.1' });
+      expect(candidate?.tags).toMatchObject({ scenario: 'worker-e2e', agent: 'a1', conference: 'room-a' });
+      if (candidate?.tags.candidate === 'host') expect(candidate.tags.bridge).toBe('127.0.0.1');
+      else expect(candidate?.tags.bridge).not.toBe('unknown');
       expect(Math.max(...value(rec, 'webrtc_send_kbps', bot))).toBeGreaterThan(0);
     }
+    // The offerer's remote candidate is the answerer's advertised 127.0.0.1 host candidate. The
+    // answerer may see the offerer's checks arrive from a socket that was not advertised (prflx).
+    const types = (bot: string): Set<string> => new Set(rec.samples.filter((x) => x.metric === 'webrtc_ice_candidate_type' && x.meta?.bot === bot).map((x) => x.tags.candidate ?? ''));
+    expect([...types('b1'), ...types('b2')].every((t) => t === 'host' || t === 'prflx')).toBe(true);
+    expect(types('b1').has('host') || types('b2').has('host')).toBe(true);
     const rtt = rec.samples.find((x) => x.metric === 'webrtc_rtt_ms');
     expect(rtt?.time).toBeGreaterThan(Date.now());
     expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['b1', 'b2']);
