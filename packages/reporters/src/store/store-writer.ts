@@ -28,6 +28,8 @@ const SAMPLE_TYPES = [TIMESTAMP, VARCHAR, DOUBLE, VARCHAR, VARCHAR, VARCHAR, VAR
  */
 export class StoreWriter {
   private readonly chunk = DuckDBDataChunk.create(SAMPLE_TYPES, CHUNK_ROWS);
+  /** Appenders with rows since the last commit; flushing an empty one would still cost a commit. */
+  private readonly pending = new Set<DuckDBAppender>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -104,10 +106,13 @@ export class StoreWriter {
     }
     for (const vector of [time, metric, value, scenario, agent, bridge, conference, tags, meta]) vector.flush();
     this.samples.appendDataChunk(chunk);
+    this.pending.add(this.samples);
   }
 
   appendEvents(events: readonly RunEvent[]): void {
+    if (events.length === 0) return;
     const a = this.events;
+    this.pending.add(a);
     for (const event of events) {
       a.appendTimestamp(new DuckDBTimestampValue(msToMicros(event.time)));
       a.appendVarchar(event.kind);
@@ -122,7 +127,9 @@ export class StoreWriter {
   }
 
   appendPlacement(records: readonly PlacementRecord[]): void {
+    if (records.length === 0) return;
     const a = this.placement;
+    this.pending.add(a);
     for (const record of records) {
       a.appendTimestamp(new DuckDBTimestampValue(msToMicros(record.time)));
       a.appendVarchar(record.bridge);
@@ -135,9 +142,8 @@ export class StoreWriter {
 
   /** Makes everything appended so far durable (committed to the write-ahead log). */
   commit(): void {
-    this.samples.flushSync();
-    this.events.flushSync();
-    this.placement.flushSync();
+    for (const appender of this.pending) appender.flushSync();
+    this.pending.clear();
   }
 
   /** Replaces the `run_meta` rows with `meta`, one row per top-level key. */
