@@ -37,7 +37,8 @@ const TAG_SEPARATOR = '\u0001';
  *
  * Ingest is the coordinator's hot path (100k samples/s on one core). A sample's series is found
  * through a key built in the tags' own key order (producers emit a stable order), so only the first
- * sighting of an order pays for sorting the tags into the canonical key.
+ * sighting of an order pays for sorting the tags into the canonical key. Keys join names and values
+ * with U+0000 and U+0001, which tag names and values therefore must not contain.
  * Not safe for concurrent mutation — call it from one event loop, like everything in Node.
  */
 export class MetricRegistry {
