@@ -67,8 +67,13 @@ function reasonOf(error: unknown, signal: AbortSignal): string {
   return String(error);
 }
 
-/** GETs `url` and returns the body text of a 2xx answer; anything else throws an `HttpGetError`. */
-export async function httpGetText(url: string, options: HttpGetOptions): Promise<string> {
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** GETs `url` and returns its status and body whatever the status; a network error or timeout throws an `HttpGetError`. */
+export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswer> {
   const doFetch = options.fetch ?? fetch;
   const { target, authorization } = splitCredentials(url);
   const headers = { ...options.headers, ...(authorization === undefined ? {} : { authorization }) };
@@ -86,8 +91,14 @@ export async function httpGetText(url: string, options: HttpGetOptions): Promise
   } catch (error) {
     throw new HttpGetError(`GET ${redactUrl(url)}: reading the answer failed: ${reasonOf(error, options.signal)}`, response.status);
   }
-  if (!response.ok) {
-    throw new HttpGetError(`GET ${redactUrl(url)} answered HTTP ${response.status}${snippet(body)}`, response.status);
+  return { status: response.status, body };
+}
+
+/** GETs `url` and returns the body text of a 2xx answer; anything else throws an `HttpGetError`. */
+export async function httpGetText(url: string, options: HttpGetOptions): Promise<string> {
+  const { status, body } = await httpGet(url, options);
+  if (status < 200 || status > 299) {
+    throw new HttpGetError(`GET ${redactUrl(url)} answered HTTP ${status}${snippet(body)}`, status);
   }
   return body;
 }
@@ -102,7 +113,8 @@ export async function httpGetJson(url: string, options: HttpGetOptions): Promise
   }
 }
 
-function snippet(body: string): string {
+/** The start of a body, for error messages. */
+export function snippet(body: string): string {
   const text = body.replace(/\s+/g, ' ').trim();
   if (text === '') return ' (empty body)';
   return `: ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`;
