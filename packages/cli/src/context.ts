@@ -1,8 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { createStreamLogger, type RunContext } from '@jlt/core';
 
 /** The one place process state becomes a RunContext; SIGINT/SIGTERM abort `signal`. */
 export function processContext(): RunContext & { dispose(): void } {
   const controller = new AbortController();
+  // Every bot, timer and collector of a run listens on this one signal.
+  setMaxListeners(0, controller.signal);
   const onSignal = (): void => {
     if (controller.signal.aborted) {
       process.stderr.write('\nsecond interrupt: exiting now\n');

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { ExitCode, isJltError } from '@jlt/core';
+import { ExitCode, isJltError, type Writable } from '@jlt/core';
 import { processContext } from './context.js';
 import { commands, type CommandResult } from './commands/index.js';
 
@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
+function reportError(error: unknown, stderr: Writable): number {
   if (error instanceof UsageError) {
     stderr.write(`error: ${error.message}\nRun 'jlt --help' for usage.\n`);
     return ExitCode.invalidInput;

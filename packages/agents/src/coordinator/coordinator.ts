@@ -120,9 +120,15 @@ export class Coordinator {
   private phase: 'waiting' | 'assigning' | 'running' | 'stopping' | 'over' = 'waiting';
   private wake: () => void = () => {};
   private lostReason: string | undefined;
+  private startAt: number | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** The common start time sent to agents (coordinator clock), once the barrier has passed. */
+  get startedAt(): number | undefined {
+    return this.startAt;
   }
 
   /** Hands the coordinator a new connection (from the WebSocket server or an in-process pair). */
@@ -204,6 +210,7 @@ export class Coordinator {
 
       const maxRtt = Math.max(0, ...agents.map((a) => a.clock?.rttMs ?? 0));
       startedAt = this.now() + (options.startDelayMs ?? 1_000) + maxRtt;
+      this.startAt = startedAt;
       this.phase = 'running';
       for (const agent of agents) if (!agent.lost) await this.send(agent, { type: 'start', runId: options.runId, atMs: startedAt });
       log.log('info', `run ${options.runId} starts with ${agents.length} agent(s); ${options.plan.bots.length} bots`);

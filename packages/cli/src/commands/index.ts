@@ -18,6 +18,10 @@ const commandModules = await Promise.all([
   import('./validate.js'),
   import('./plan.js'),
   import('./schema.js'),
+  import('./run.js'),
+  import('./agent.js'),
+  import('./query.js'),
+  import('./export.js'),
 ]);
 
 export const commands: JltCommand[] = commandModules.map((m) => m.default);

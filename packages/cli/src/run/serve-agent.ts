@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, JltError, type RunContext } from '@jlt/core';
+import { DEFAULT_BOT_BUDGET, botCapacity, connectChannel, hostResources, runAgentSession, workerShareFactory } from '@jlt/agents';
+
+export interface ServeAgentOptions {
+  coordinator: string;
+  tokenFile: string;
+  name?: string;
+  maxBots?: number;
+  caFile?: string;
+  once: boolean;
+}
+
+const RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * Connects to a coordinator and serves one run after another until interrupted (or after one run
+ * with `once`). A refused token ends it with the "agent lost" exit code and the coordinator's reason.
+ */
+export async function serveAgent(options: ServeAgentOptions, ctx: RunContext): Promise<{ exitCode: number }> {
+  const token = await readFile(options.tokenFile, 'utf8').then(
+    (text) => text.trim(),
+    (error: unknown) => {
+      throw new JltError('INVALID_ARGUMENT', `cannot read the agent token from ${options.tokenFile}: ${(error as Error).message}`);
+    },
+  );
+  const host = hostResources();
+  const capacity = botCapacity(host, DEFAULT_BOT_BUDGET);
+  const maxBots = options.maxBots ?? capacity.maxBots;
+  const name = options.name ?? hostname();
+  let served = 0;
+  while (!ctx.signal.aborted) {
+    let channel;
+    try {
+      channel = await connectChannel(options.coordinator, { timeoutMs: 10_000, ...(options.caFile ? { caFile: options.caFile } : {}) });
+    } catch (error) {
+      if (options.once && served === 0) throw error;
+      ctx.logger.log('warn', `${(error as Error).message}; retrying in ${RECONNECT_DELAY_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      continue;
+    }
+    ctx.logger.log('info', `agent ${name} connected to ${options.coordinator}`);
+    const end = await runAgentSession({
+      channel,
+      token,
+      name,
+      version: 'jlt-agent',
+      capacity: { cores: host.cores, memoryBytes: host.totalMemoryBytes, maxBots },
+      createShare: workerShareFactory({ logger: ctx.logger, artifactsDir: join(tmpdir(), 'jlt-agent-artifacts') }),
+      logger: ctx.logger,
+      signal: ctx.signal,
+    });
+    served++;
+    if (end.kind === 'refused') {
+      ctx.stderr.write(`error: the coordinator refused this agent: ${end.reason}\n`);
+      return { exitCode: ExitCode.agentLost };
+    }
+    if (end.kind === 'aborted') return { exitCode: ExitCode.interrupted };
+    ctx.logger.log('info', `session ended: ${end.reason}`);
+    if (options.once) return { exitCode: ExitCode.passed };
+  }
+  return { exitCode: ExitCode.interrupted };
+}
