@@ -14,6 +14,13 @@ import {
 import { JltError, type RunEvent, type Sample } from '@jlt/core';
 import { RESULTS_FORMAT_VERSION, SCHEMA_SQL, msToMicros, type PlacementRecord } from './schema.js';
 
+/**
+ * WAL size that triggers an automatic checkpoint (DuckDB's default is 16MB). Larger means fewer
+ * checkpoints on the flush path and a longer quiet window in which a live reader can copy the file
+ * consistently (see ResultsDb); the cost is a longer log replay after a crash, about a second.
+ */
+const CHECKPOINT_THRESHOLD = '64MB';
+
 /** Rows per appended data chunk: DuckDB's vector size, and the unit of work between yields. */
 const CHUNK_ROWS = 2048;
 
@@ -40,7 +47,7 @@ export class StoreWriter {
   ) {}
 
   static async open(path: string): Promise<StoreWriter> {
-    const instance = await DuckDBInstance.create(path);
+    const instance = await DuckDBInstance.create(path, { checkpoint_threshold: CHECKPOINT_THRESHOLD });
     try {
       const connection = await instance.connect();
       await connection.run(SCHEMA_SQL);
