@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   decodeMessage,
   encodeMessage,
+  sampleSchema,
 } from './protocol.js';
 
 const env = { v: PROTOCOL_VERSION, seq: 3, ts: 1_700_000_000_000 } as const;
@@ -124,5 +125,43 @@ describe('MessageStamper', () => {
     expect([heartbeat.seq, heartbeat.ts, heartbeat.agentId]).toEqual([1, 101, 'a7']);
     expect(stamper.nextSeq).toBe(2);
     expect(decodeMessage(encodeMessage(heartbeat), { from: 'agent' }).ok).toBe(true);
+  });
+});
+
+describe('the fast sample path', () => {
+  const good = { metric: 'webrtc_rtt_ms', value: 1, time: 2, tags: { bridge: 'jvb-1' } };
+  const raws: unknown[] = [
+    good,
+    { ...good, meta: { bot: 'c00-p01', n: 3 } },
+    { ...good, extra: 'dropped', meta: {} },
+    { ...good, tags: {} },
+    { ...good, metric: '' },
+    { ...good, metric: 'm'.repeat(201) },
+    { ...good, metric: 7 },
+    { ...good, value: '1' },
+    { ...good, value: null },
+    { ...good, time: undefined },
+    { ...good, tags: [] },
+    { ...good, tags: null },
+    { ...good, tags: { n: 1 } },
+    { ...good, meta: { ok: true } },
+    { ...good, meta: [] },
+    { ...good, meta: null },
+    null,
+    'sample',
+    [good],
+  ];
+
+  it.each(raws.map((raw) => ({ raw: JSON.stringify(raw), parsed: raw })))('agrees with sampleSchema on $raw', ({ parsed }) => {
+    const reference = sampleSchema.safeParse(parsed);
+    const decoded = decodeMessage(JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [parsed] }), { from: 'agent' });
+    expect(decoded.ok).toBe(reference.success);
+    if (decoded.ok && decoded.message.type === 'samples') expect(decoded.message.samples).toEqual([reference.data]);
+    if (!decoded.ok) expect(decoded.error.message).toMatch(/^invalid samples message: samples\.0/);
+  });
+
+  it('still checks the envelope', () => {
+    const decoded = decodeMessage(JSON.stringify({ ...env, type: 'samples', samples: [] }), { from: 'agent' });
+    expect(decoded.ok ? '' : decoded.error.message).toMatch(/^invalid samples message: runId: /);
   });
 });
