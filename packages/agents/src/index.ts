@@ -3,7 +3,6 @@ export * from './worker/browser-pool.js';
 export * from './worker/capacity.js';
 export * from './worker/bot.js';
 export * from './worker/join-flows.js';
-export { PREJOIN, meetingUrl, readConferenceState, type ConferenceState } from './worker/jitsi-page.js';
 export * from './worker/fake-media.js';
 export * from './worker/health.js';
 export { reduceStats, type BotStatsSample, type StatsState } from './worker/reduce-stats.js';

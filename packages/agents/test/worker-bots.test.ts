@@ -65,10 +65,10 @@ const value = (rec: Recorded, metric: string, bot: string): number[] =>
   rec.samples.filter((s) => s.metric === metric && s.meta?.bot === bot).map((s) => s.value);
 
 describe('worker bots with real Chromium', () => {
-  it('two bots on a loopback call stream stats samples: recvFps, recvKbps, rtt, host candidate', async () => {
+  it('two bots on a loopback call stream stats samples (pushed by binding): recvFps, recvKbps, rtt, host candidate', async () => {
     const controller = new AbortController();
     const target: BotTarget = { kind: 'page', url: server.url, steps: [{ goto: '/room.html?room={room}&bot={bot}' }, { waitFor: 'body[data-state="connected"]', state: 'attached' }] };
-    const { share: s, rec } = share([planned('b1', 'room-a', 0), planned('b2', 'room-a', 1)], target, controller.signal);
+    const { share: s, rec } = share([planned('b1', 'room-a', 0), planned('b2', 'room-a', 1)], target, controller.signal, { probeDelivery: 'binding' });
     try {
       await s.prepare();
       s.start(Date.now() + 200, Number.POSITIVE_INFINITY);
@@ -110,9 +110,9 @@ describe('worker bots with real Chromium', () => {
     expect(rec.samples.some((x) => x.metric === 'agent_cpu_cores')).toBe(true);
   }, 60_000);
 
-  it('joins a Jitsi-like page through prejoin, tags the bridge from APP.conference and hangs up on leave', async () => {
+  it('joins a Jitsi-like page through prejoin, tags the bridge from APP.conference and hangs up on leave (drained stats)', async () => {
     const controller = new AbortController();
-    const { share: s, rec } = share([planned('r1', 'room-b', 0, 'receiver')], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal);
+    const { share: s, rec } = share([planned('r1', 'room-b', 0, 'receiver')], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal, { probeDelivery: 'drain' });
     let fixture: { config: Record<string, unknown>; userInfo: { displayName?: string }; name: string } | undefined;
     try {
       await s.prepare();
@@ -125,6 +125,7 @@ describe('worker bots with real Chromium', () => {
     expect(fixture?.config).toMatchObject({ startWithVideoMuted: true, startWithAudioMuted: true });
     expect(fixture?.userInfo.displayName).toBe('r1');
     expect(fixture?.name).toBe('r1');
+    expect(server.hangups).toContain('r1');
     expect(rec.samples.filter((x) => x.metric === 'webrtc_recv_kbps').every((x) => x.tags.bridge === '127.0.0.1')).toBe(true);
     expect(rec.events.find((e) => e.kind === 'bot.joined')?.tags).toMatchObject({ bridge: '127.0.0.1', conference: 'room-b' });
     expect((await s.outcomes)[0]).toMatchObject({ id: 'r1', state: 'left', joined: true, attempts: 1 });

@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface FixtureServer {
   url: string;
+  /** Display names that called `APP.conference.hangup()` on a `/meet/` page. */
+  hangups: string[];
   close(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ for (const part of location.hash.slice(1).split('&').filter(Boolean)) {
   const [k, v] = part.split('='); const value = JSON.parse(decodeURIComponent(v));
   if (k.startsWith('config.')) config[k.slice(7)] = value; else if (k === 'userInfo.displayName') userInfo.displayName = value;
 }
-window.fixture = { config, userInfo, name: null, hungUp: false };
+window.fixture = { config, userInfo, name: null };
 let joined = false;
 const pcs = [];
 window.APP = { conference: {
@@ -70,7 +72,7 @@ window.APP = { conference: {
   getMyUserId: () => joined ? 'ep-' + (window.fixture.name || 'x') : undefined,
   listMembers: () => [],
   getStats: () => ({ transport: joined ? [{ ip: '127.0.0.1:10000', p2p: false, type: 'udp' }] : [] }),
-  hangup: async () => { window.fixture.hungUp = true; pcs.forEach((pc) => pc.close()); joined = false; },
+  hangup: async () => { pcs.forEach((pc) => pc.close()); joined = false; await fetch('/hangup?name=' + encodeURIComponent(window.fixture.name)); },
 } };
 async function loopbackCall() {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 180 }, audio: true });
@@ -91,6 +93,7 @@ document.querySelector('[data-testid="prejoin.joinMeeting"]').addEventListener('
 </script></body></html>`;
 
 export async function startFixtureServer(): Promise<FixtureServer> {
+  const hangups: string[] = [];
   const rooms = new Map<string, { bots: string[]; inbox: Record<string, { sdp: string; type: string }[]> }>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -98,6 +101,10 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       res.writeHead(200, { 'content-type': 'text/html' }).end(body);
     };
     if (url.pathname === '/room.html') return html(ROOM_PAGE);
+    if (url.pathname === '/hangup') {
+      hangups.push(url.searchParams.get('name') ?? '');
+      return html('');
+    }
     if (url.pathname.startsWith('/meet/')) return html(meetPage(true));
     if (url.pathname.startsWith('/stuck/')) return html(meetPage(false));
     if (req.method === 'POST' && url.pathname.startsWith('/signal/')) {
@@ -126,6 +133,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    hangups,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

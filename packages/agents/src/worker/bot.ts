@@ -4,9 +4,9 @@ import type { Page } from 'playwright-core';
 import type { Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
 import type { BotLease, BrowserPool } from './browser-pool.js';
 import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
-import { readConferenceState } from './jitsi-page.js';
+import { probeConferenceState } from '@jlt/jitsi';
 import { JOIN_FLOWS, JoinFailure, type BotTarget } from './join-flows.js';
-import { attachStatsProbe, type ProbeDelivery, type ProbeSample } from './stats-probe.js';
+import { attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample } from './stats-probe.js';
 import { addressHost, botStatsToSamples } from './stats-samples.js';
 import { delay } from './delay.js';
 
@@ -77,6 +77,7 @@ export class Bot {
   private bridge = 'unknown';
   private bridgeFromPage = false;
   private bridgeTimer: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
   private status: BotState | undefined;
   private leaving = false;
 
@@ -158,7 +159,7 @@ export class Bot {
           now: () => this.deps.now(),
         });
         const joinTimeMs = this.deps.now() - flowStarted;
-        if (state?.bridgeAddress !== undefined) this.setBridgeFromPage(state.bridgeAddress);
+        if (state?.bridgeIp !== undefined) this.setBridgeFromPage(state.bridgeIp);
         this.sample('bot_join_time_ms', joinTimeMs);
         this.sample('bot_join_success', 1);
         this.event('bot.joined', 'info', `${this.id} joined ${this.planned.conference} in ${joinTimeMs} ms`, { attempt, joinTimeMs });
@@ -223,19 +224,29 @@ export class Bot {
     const page = await lease.context.newPage();
     page.on('crash', () => this.deps.crashed());
     this.currentPage = page;
+    if (this.deps.probeDelivery === 'drain') this.drainTimer = setInterval(() => void this.drain(page), this.deps.statsIntervalMs);
+  }
+
+  private async drain(page: Page): Promise<void> {
+    const samples = await drainStatsProbe(page).catch((): ProbeSample[] => []);
+    for (const s of samples) this.onProbeSample(s);
   }
 
   private async closePage(): Promise<void> {
     if (this.bridgeTimer !== undefined) clearInterval(this.bridgeTimer);
+    if (this.drainTimer !== undefined) clearInterval(this.drainTimer);
     this.bridgeTimer = undefined;
+    this.drainTimer = undefined;
     const lease = this.lease;
+    const page = this.currentPage;
     this.lease = undefined;
     this.currentPage = undefined;
+    // Drained delivery keeps up to one interval of samples in the page; take them before it closes.
+    if (this.deps.probeDelivery === 'drain' && page !== undefined && !page.isClosed()) await this.drain(page);
     await lease?.release();
   }
 
-  private setBridgeFromPage(address: string): void {
-    const bridge = addressHost(address);
+  private setBridgeFromPage(bridge: string): void {
     this.bridgeFromPage = true;
     if (bridge === this.bridge) return;
     this.bridge = bridge;
@@ -248,9 +259,9 @@ export class Bot {
       const page = this.currentPage;
       if (page === undefined) return;
       page
-        .evaluate(readConferenceState)
+        .evaluate(probeConferenceState)
         .then((state) => {
-          if (state.bridgeAddress !== undefined) this.setBridgeFromPage(state.bridgeAddress);
+          if (state.bridgeIp !== undefined) this.setBridgeFromPage(state.bridgeIp);
         })
         .catch(() => undefined);
     }, BRIDGE_REFRESH_MS);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { PlannedBot } from '@jlt/core';
+import { buildMeetingUrl, PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT, probeConferenceState, type ConferenceState } from '@jlt/jitsi';
 import { delay } from './delay.js';
-import { meetingUrl, PREJOIN, readConferenceState, type ConferenceState } from './jitsi-page.js';
 
 /** A declarative step of a `page` target. String values may use `{room}`, `{bot}` and `{displayName}`. */
 export type PageStep =
@@ -71,33 +71,42 @@ async function navigate(request: JoinRequest, url: string): Promise<void> {
 }
 
 /**
- * Jitsi Meet (and the testbed, which mimics it): open the meeting with hash config, pass the prejoin
- * screen when it shows (fill the name, click join), and poll `APP.conference` until joined.
- * Receivers start with camera and microphone muted.
+ * The meeting URL a bot opens: the target's hash config, plus camera and microphone muted at start
+ * for receivers and prejoin off when the target says so. Throws a JltError (INVALID_ARGUMENT) for a
+ * room name or config key Jitsi would not accept; the testbed applies any key, Jitsi only whitelisted ones.
  */
-export const jitsiJoinFlow: JoinFlow = async (request) => {
-  const { page, bot, target } = request;
+export function meetingUrlFor(target: BotTarget, bot: PlannedBot, displayName: string): string {
   const config: Record<string, unknown> = { ...target.config };
   if (bot.role === 'receiver') {
     config.startWithVideoMuted = true;
     config.startWithAudioMuted = true;
   }
   if (target.prejoin === false) config['prejoinConfig.enabled'] = false;
-  await navigate(request, meetingUrl(target.url, bot.conference, { config, displayName: request.displayName }));
+  return buildMeetingUrl(target.url, bot.conference, { config, displayName, checkWhitelist: target.kind !== 'testbed' });
+}
+
+/**
+ * Jitsi Meet (and the testbed, which mimics it): open the meeting with hash config, pass the prejoin
+ * screen when it shows (fill the name, click join), and poll `APP.conference` until joined.
+ * Receivers start with camera and microphone muted.
+ */
+export const jitsiJoinFlow: JoinFlow = async (request) => {
+  const { page, bot, target } = request;
+  await navigate(request, meetingUrlFor(target, bot, request.displayName));
   let clickedAt = Number.NEGATIVE_INFINITY;
   let last: ConferenceState = { joined: false };
   for (;;) {
     checkAborted(request);
-    last = await page.evaluate(readConferenceState).catch((): ConferenceState => ({ joined: false }));
+    last = await page.evaluate(probeConferenceState).catch((): ConferenceState => ({ joined: false }));
     if (last.joined) return last;
     if (request.now() >= request.deadlineMs) {
       throw new JoinFailure('timeout', `not joined before the join timeout: APP.conference.isJoined() never became true${last.userId === undefined ? '' : ` (user ${last.userId})`}`);
     }
     // The prejoin button is clicked again only if the screen is still there well after a click.
     if (target.prejoin !== false && request.now() - clickedAt > 5_000) {
-      const button = page.locator(PREJOIN.joinButton);
+      const button = page.locator(PREJOIN_JOIN_BUTTON);
       if (await button.isVisible().catch(() => false)) {
-        const input = page.locator(PREJOIN.nameInput);
+        const input = page.locator(PREJOIN_NAME_INPUT);
         if (await input.isVisible().catch(() => false)) await input.fill(request.displayName, { timeout: remaining(request) }).catch(() => undefined);
         await button.click({ timeout: Math.min(5_000, remaining(request)) }).catch(() => undefined);
         clickedAt = request.now();
