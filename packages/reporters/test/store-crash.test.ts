@@ -81,9 +81,10 @@ describe('results store under SIGKILL', () => {
     expect(live.rows.n).toBeGreaterThanOrEqual(durableBeforeRead);
     expect(live.rows).toEqual({ n: live.rows.n, distinct: live.rows.n, max: live.rows.n - 1 });
 
-    // Let it write for a while longer (at 20k samples/s), then kill it without warning.
-    const flushesBefore = progress.durable.length;
-    await waitFor(() => progress.durable.length >= flushesBefore + 6, 30_000, '6 more flushes');
+    // Let it write another 30k samples (1.5 s at 20k samples/s), then kill it without warning: the
+    // moment follows the child's writing, not its flushes, so the kill lands anywhere in a flush cycle.
+    const addedBefore = progress.added.at(-1)?.count ?? 0;
+    await waitFor(() => (progress.added.at(-1)?.count ?? 0) >= addedBefore + 30_000, 30_000, '30k more samples');
     const exited = new Promise((r) => writer!.process.once('exit', r));
     const killedAt = Date.now();
     writer.process.kill('SIGKILL');
