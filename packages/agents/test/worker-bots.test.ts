@@ -171,4 +171,27 @@ describe('worker bots with real Chromium', () => {
     expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['m1', 'm2']);
     expect(s.activeBots()).toBe(0);
   }, 60_000);
+
+  it('a crashed page is reported and the bot restarted, up to the limit', async () => {
+    const controller = new AbortController();
+    const { share: s, rec } = share([planned('k1', 'room-e', 0, 'receiver', 0)], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal, { maxRestarts: 1 });
+    const joins = (): number => rec.states.filter((x) => x.state === 'joined').length;
+    const crash = async (): Promise<void> => {
+      await s.bot('k1')?.page?.goto('chrome://crash', { timeout: 5_000 }).catch(() => undefined);
+    };
+    try {
+      await s.prepare();
+      s.start(Date.now(), Number.POSITIVE_INFINITY);
+      await waitUntil('first join', () => joins() === 1, 30_000);
+      await crash();
+      await waitUntil('rejoin after the crash', () => joins() === 2, 30_000, () => rec.events.map((e) => e.message));
+      await crash();
+      await waitUntil('giving up', () => rec.events.some((e) => e.kind === 'bot.gave_up'), 30_000, () => rec.events.map((e) => e.message));
+    } finally {
+      await s.stop('test end');
+    }
+    expect(rec.events.filter((e) => e.kind === 'bot.crashed')).toHaveLength(2);
+    expect(rec.events.filter((e) => e.kind === 'bot.restarted')).toHaveLength(1);
+    expect((await s.outcomes)[0]).toMatchObject({ id: 'k1', state: 'crashed', joined: true, restarts: 1 });
+  }, 60_000);
 });
