@@ -154,21 +154,24 @@ describe('worker bots with real Chromium', () => {
     expect((await s.outcomes)[0]).toMatchObject({ id: 'x1', state: 'failed', joined: false, attempts: 2 });
   }, 60_000);
 
-  it('aborting the signal makes every bot leave, including one still waiting to start', async () => {
+  it('bots added during the run join; aborting the signal makes every bot leave, including one still waiting to start', async () => {
     const controller = new AbortController();
     const target: BotTarget = { kind: 'jitsi', url: `${server.url}/meet` };
     const { share: s, rec } = share([planned('m1', 'room-d', 0, 'receiver', 0), planned('m2', 'room-d', 1, 'receiver', 0), planned('late', 'room-d', 2, 'receiver', 600_000)], target, controller.signal);
     await s.prepare();
     s.start(Date.now(), Number.POSITIVE_INFINITY);
     await waitUntil('both joined', () => rec.states.filter((x) => x.state === 'joined').length >= 2, 40_000);
+    s.addBots([planned('added', 'room-d', 3, 'receiver', 0)]);
+    await waitUntil('the added bot joined', () => rec.states.some((x) => x.id === 'added' && x.state === 'joined'), 30_000);
     controller.abort();
     const outcomes = await s.outcomes;
     expect(outcomes.map((o) => [o.id, o.state])).toEqual([
       ['m1', 'left'],
       ['m2', 'left'],
       ['late', 'not-started'],
+      ['added', 'left'],
     ]);
-    expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['m1', 'm2']);
+    expect(rec.states.filter((x) => x.state === 'left').map((x) => x.id).sort()).toEqual(['added', 'm1', 'm2']);
     expect(s.activeBots()).toBe(0);
   }, 60_000);
 
