@@ -202,7 +202,7 @@ describe('startJvbRestCollector', () => {
     const collector = startJvbRestCollector({
       scenario: 's',
       bridges: [{ id: 'b', restUrl: `http://user:secret@${(urls.get('peer') as string).slice('http://'.length)}` }],
-      intervalMs: 100,
+      intervalMs: 500,
       now: Date.now,
       sink,
       logger,

@@ -79,7 +79,8 @@ export function builtInPodQueries(pods: { namespace: string; bridgeByPod: Readon
  * Queries Prometheus/Mimir on an interval with `query_range` over the window since the previous
  * successful poll (so a failed poll is caught up with real data, never filled in) and turns every
  * series point into a sample named after the query. `pod`/`instance` labels become the `bridge` tag
- * when they match a bridge; other labels become tags only when low-cardinality.
+ * when they match a bridge; other labels become tags only when low-cardinality. Sample times are
+ * Prometheus' evaluation times (epoch ms), i.e. its host's clock, which NTP keeps on the run clock.
  */
 export function startPrometheusCollector(options: PrometheusCollectorOptions): Collector {
   const config = options.prometheus;
