@@ -13,6 +13,7 @@ import {
   resolveTargetUrl,
   type RunContext,
   type RunEvent,
+  type RunStatus,
   type Sample,
   type Scenario,
   type Summary,
@@ -54,7 +55,6 @@ export interface RunOverrides {
   color?: boolean;
 }
 
-export type RunStatus = 'passed' | 'thresholds-failed' | 'aborted' | 'interrupted' | 'agent-lost' | 'error';
 
 export interface RunOutcome {
   status: RunStatus;
@@ -269,7 +269,7 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       joined: coordinatorResult?.bots.filter((b) => b.joined).length ?? joined.size,
       failed: coordinatorResult?.bots.filter((b) => b.state === 'failed').length ?? failed.size,
     },
-    { scenario: scenario.name, runId, startedAt: startedAt ?? endedAt, durationMs, status: status === 'agent-lost' ? 'error' : status },
+    { scenario: scenario.name, runId, startedAt: startedAt ?? endedAt, durationMs, status },
   );
   await writeSummaryFiles(summary, store, overrides, ctx);
   await store.updateMeta({ status, endedAt: new Date(endedAt).toISOString(), ...(coordinatorResult?.reason ? { reason: coordinatorResult.reason } : {}) });

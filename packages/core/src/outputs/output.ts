@@ -5,7 +5,7 @@ import type { Summary } from '../summary.js';
 import type { ThresholdResult } from '../thresholds/types.js';
 
 /** How a run ended. Only packages/cli maps it to an exit code. */
-export type RunStatus = 'passed' | 'thresholds-failed' | 'aborted' | 'interrupted' | 'error';
+export type RunStatus = 'passed' | 'thresholds-failed' | 'aborted' | 'interrupted' | 'agent-lost' | 'error';
 
 /** What an output learns when the run starts. */
 export interface RunInfo {

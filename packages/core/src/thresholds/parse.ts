@@ -2,6 +2,7 @@ import { metricInfo } from '../metrics/names.js';
 import type { MetricType } from '../metrics/sample.js';
 import { parseDuration } from '../duration.js';
 import type { Aggregation, ThresholdDefinition, ThresholdExpression, ThresholdOperator } from './types.js';
+import { SUPPORTED_AGGREGATIONS } from '../metrics/aggregators.js';
 
 /** A threshold entry as written in a scenario: an expression, or k6's object form. */
 export type ThresholdSpec =
@@ -29,11 +30,13 @@ const EXPRESSION_PATTERN =
   /^\s*(avg|min|max|med|count|rate|value|sum|p\(\s*([0-9]+(?:\.[0-9]+)?)\s*\))\s*(===|==|!=|<=|>=|<|>)\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*$/;
 
 /** Which aggregations make sense per metric type (k6's rules; counters also get a per-second rate). */
+/** Aggregations each metric type supports, as written in a threshold (`p(N)` for percentiles). */
+const written = (type: MetricType): readonly string[] => SUPPORTED_AGGREGATIONS[type].map((k) => (k === 'p' ? 'p(N)' : k));
 export const AGGREGATIONS_BY_TYPE: Readonly<Record<MetricType, readonly string[]>> = {
-  rate: ['rate'],
-  counter: ['count', 'rate'],
-  trend: ['avg', 'min', 'max', 'med', 'p(N)', 'value', 'count', 'sum'],
-  gauge: ['avg', 'min', 'max', 'med', 'p(N)', 'value', 'count', 'sum'],
+  rate: written('rate'),
+  counter: written('counter'),
+  trend: written('trend'),
+  gauge: written('gauge'),
 };
 const ALL_AGGREGATIONS = 'avg, min, max, med, p(N), value, count, sum, rate';
 
