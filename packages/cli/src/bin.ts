@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 import { main } from './main.js';
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: a run is over when main returns, even if a dependency left a socket open.
+process.exit(await main(process.argv.slice(2)));

@@ -1,35 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { jlt as runJlt, jltBin as bin, repoRoot as root, type CliResult } from './cli-harness.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'packages/cli/dist/bin.js');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI from the repository root; bounded by a timeout so a hang fails the test. */
-function jlt(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: root, timeout: 60_000, env: { ...process.env, JLT_TARGET_URL: '' } },
-      (error, stdout, stderr) => {
-        if (error === null) resolve({ code: 0, stdout, stderr });
-        else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
-        else reject(new Error(`jlt ${args.join(' ')} did not exit (signal ${String(error.signal)})`, { cause: error }));
-      },
-    );
-  });
-}
+const jlt = (...args: string[]): Promise<CliResult> => runJlt(args);
 
 const minimal = `name: cli-test
 target: { kind: testbed }

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jlt, jltBin, spawnJlt, waitFor } from './cli-harness.js';
+
+interface MetricSummary {
+  count?: number;
+  avg?: number;
+  min?: number;
+  rate?: number;
+}
+interface SummaryFile {
+  bots: { planned: number; joined: number; failed: number };
+  thresholds: { key: string; passed: boolean }[];
+  metrics: Record<string, MetricSummary>;
+}
+
+let dir: string;
+beforeAll(async () => {
+  expect(existsSync(jltBin), `build the CLI first: npx tsc -b packages/cli (${jltBin} is missing)`).toBe(true);
+  dir = await mkdtemp(join(tmpdir(), 'jlt-run-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function query(resultsDir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const result = await jlt(['query', resultsDir, sql, '--format', 'json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as Record<string, unknown>[];
+}
+
+describe('jlt run against the testbed', () => {
+  it('runs testbed-smoke: 3 bots join, receive video and audio, and every sample names its bridge', async () => {
+    const out = join(dir, 'smoke');
+    const summaryFile = join(dir, 'smoke-summary.json');
+    const result = await jlt(['run', 'scenarios/testbed-smoke.yaml', '--out', out, '--summary-export', summaryFile], { timeoutMs: 170_000 });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain('✓');
+
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as SummaryFile;
+    expect(summary.bots).toEqual({ planned: 3, joined: 3, failed: 0 });
+    expect(summary.thresholds.every((t) => t.passed)).toBe(true);
+    expect(summary.metrics.webrtc_rtt_ms?.count).toBeGreaterThan(0);
+
+    const perBot = await query(
+      out,
+      `select json_extract_string(meta, '$.bot') as bot, max(value) filter (where metric = 'webrtc_recv_fps') as fps,
+              max(value) filter (where metric = 'webrtc_recv_kbps') as kbps
+         from samples where metric in ('webrtc_recv_fps', 'webrtc_recv_kbps') group by 1 order by 1`,
+    );
+    expect(perBot).toHaveLength(3);
+    for (const row of perBot) {
+      expect(Number(row.fps), `bot ${String(row.bot)} received no frames`).toBeGreaterThan(0);
+      expect(Number(row.kbps), `bot ${String(row.bot)} received no bits`).toBeGreaterThan(0);
+    }
+    const untagged = await query(out, `select count(*) as n from samples where metric like 'webrtc_%' and (bridge is null or bridge <> 'jvb-1')`);
+    expect(Number(untagged[0]!.n)).toBe(0);
+  });
+
+  it('exits 99 when a threshold cannot hold, and keeps the results', async () => {
+    const file = join(dir, 'impossible.yaml');
+    await writeFile(
+      file,
+      `name: impossible
+target: { kind: testbed }
+conferences: 1
+participantsPerConference: 2
+duration: 4s
+media: { video: { width: 320, height: 180, fps: 10 }, audio: false }
+thresholds:
+  webrtc_rtt_ms: ['max<0']
+`,
+    );
+    const out = join(dir, 'impossible');
+    const result = await jlt(['run', file, '--out', out], { timeoutMs: 150_000 });
+    expect(result.code, result.stderr).toBe(99);
+    expect(result.stdout).toMatch(/✗ 'max<0'/);
+    const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { status: string };
+    expect(run.status).toBe('thresholds-failed');
+  });
+
+  it('fails fast with exit 3 and a clear message when the target URL is unreachable', async () => {
+    const file = join(dir, 'unreachable.yaml');
+    await writeFile(file, 'name: unreachable\ntarget: { kind: jitsi, url: "http://127.0.0.1:9" }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n');
+    const result = await jlt(['run', file, '--out', join(dir, 'unreachable')], { timeoutMs: 30_000 });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('target http://127.0.0.1:9/ is unreachable: ECONNREFUSED');
+    expect(result.stderr).toContain('hint:');
+    expect(result.durationMs).toBeLessThan(15_000);
+  });
+
+  it('ends cleanly on SIGINT: bots leave, results are kept, exit code 130', async () => {
+    const file = join(dir, 'long.yaml');
+    await writeFile(
+      file,
+      `name: long
+target: { kind: testbed }
+conferences: 1
+participantsPerConference: 1
+duration: 5m
+media: { video: { width: 320, height: 180, fps: 10 }, audio: false }
+`,
+    );
+    const out = join(dir, 'interrupted');
+    const child = spawnJlt(['run', file, '--out', out]);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => /bots joined 1\/1/.test(child.output()), 120_000, 'the bot to join');
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000))]);
+    expect(code, child.output()).toBe(130);
+    const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { status: string; bots: { state: string }[] };
+    expect(run.status).toBe('interrupted');
+    expect(run.bots.map((b) => b.state)).toEqual(['left']);
+    const samples = await query(out, "select count(*) as n from samples where metric = 'bot_join_success'");
+    expect(Number(samples[0]!.n)).toBe(1);
+  });
+});
