@@ -49,7 +49,10 @@ describe('ResultsStore', () => {
     const event: RunEvent = { time: 1_700_000_000_010, kind: 'bot-joined', level: 'info', message: 'joined', tags: { conference: 'c1' }, meta: { bot: 'b1', ok: true, none: null } };
     store.addEvents([event, { time: 1_700_000_000_011, kind: 'collector-error', level: 'warn', message: 'timeout' }]);
     store.addSamples(samples.slice(2));
-    store.addPlacement([{ time: 1_700_000_000_020, bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug' }]);
+    store.addPlacement([
+      { time: 1_700_000_000_020, bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug', relays: ['jvb-2'] },
+      { time: 1_700_000_000_021, bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'bot' },
+    ]);
     expect(store.sampleCount).toBe(samples.length);
     await store.close();
 
@@ -74,8 +77,9 @@ describe('ResultsStore', () => {
       { kind: 'bot-joined', level: 'info', message: 'joined', tags: event.tags, meta: event.meta },
       { kind: 'collector-error', level: 'warn', message: 'timeout', tags: null, meta: null },
     ]);
-    expect(await read(dir, 'SELECT bridge, conference, endpoint, source, epoch_ms(time) AS t FROM placement')).toEqual([
-      { bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug', t: 1_700_000_000_020 },
+    expect(await read(dir, 'SELECT bridge, conference, endpoint, source, relays, epoch_ms(time) AS t FROM placement')).toEqual([
+      { bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug', relays: ['jvb-2'], t: 1_700_000_000_020 },
+      { bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'bot', relays: null, t: 1_700_000_000_021 },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunEvent, Sample } from '@jlt/core';
-import { RESULTS_FORMAT_VERSION, RUN_JSON_FILE, STORE_FILE, type PlacementRecord } from './store/schema.js';
+import type { PlacementRecord, RunEvent, Sample } from '@jlt/core';
+import { RESULTS_FORMAT_VERSION, RUN_JSON_FILE, STORE_FILE } from './store/schema.js';
 import { StoreWriter } from './store/store-writer.js';
 
 export { RESULTS_FORMAT_VERSION } from './store/schema.js';

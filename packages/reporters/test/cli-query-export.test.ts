@@ -104,8 +104,8 @@ describe('jlt export', () => {
     const result = await jlt('export', run, '--format', 'csv', '--out', out);
     expect(result.code).toBe(0);
     const placement = await readFile(join(out, 'placement.csv'), 'utf8');
-    expect(placement.split('\n')[0]).toBe('time,bridge,conference,endpoint,source');
-    expect(placement.split('\n')[1]).toMatch(/,jvb-1,c,e1,debug$/);
+    expect(placement.split('\n')[0]).toBe('time,bridge,conference,endpoint,source,relays');
+    expect(placement.split('\n')[1]).toMatch(/,jvb-1,c,e1,debug,$/);
   });
 
   it('rejects an unknown format with the valid ones', async () => {

@@ -17,16 +17,6 @@ export type TagColumn = (typeof TAG_COLUMNS)[number];
 export const DATA_TABLES = ['samples', 'events', 'placement'] as const;
 export type DataTable = (typeof DATA_TABLES)[number];
 
-/** Which bridge a conference's endpoint was on at `time`: from a bridge's `/debug` or from the bot itself. */
-export interface PlacementRecord {
-  /** Milliseconds since the epoch on the coordinator's clock. */
-  time: number;
-  bridge: string;
-  conference: string;
-  endpoint: string;
-  source: 'debug' | 'bot';
-}
-
 /**
  * `time` is TIMESTAMP (microseconds): sample times are coordinator milliseconds that may carry a
  * fraction after clock-offset correction, and microseconds keep it where milliseconds would not.
@@ -58,7 +48,8 @@ CREATE TABLE IF NOT EXISTS placement (
   bridge VARCHAR NOT NULL,
   conference VARCHAR NOT NULL,
   endpoint VARCHAR NOT NULL,
-  source VARCHAR NOT NULL
+  source VARCHAR NOT NULL,
+  relays JSON
 );
 CREATE TABLE IF NOT EXISTS run_meta (key VARCHAR PRIMARY KEY, value JSON);
 `;

@@ -11,8 +11,8 @@ import {
   type DuckDBTimestampVector,
   type DuckDBVarCharVector,
 } from '@duckdb/node-api';
-import { JltError, type RunEvent, type Sample } from '@jlt/core';
-import { RESULTS_FORMAT_VERSION, SCHEMA_SQL, msToMicros, type PlacementRecord } from './schema.js';
+import { JltError, type PlacementRecord, type RunEvent, type Sample } from '@jlt/core';
+import { RESULTS_FORMAT_VERSION, SCHEMA_SQL, msToMicros } from './schema.js';
 
 /**
  * WAL size that triggers an automatic checkpoint (DuckDB's default is 16MB). Larger means fewer
@@ -143,6 +143,8 @@ export class StoreWriter {
       a.appendVarchar(record.conference);
       a.appendVarchar(record.endpoint);
       a.appendVarchar(record.source);
+      if (record.relays === undefined) a.appendNull();
+      else a.appendVarchar(JSON.stringify(record.relays));
       a.endRow();
     }
   }
