@@ -15,3 +15,4 @@ export * from './agent/agent-scenario.js';
 export * from './agent/worker-share-factory.js';
 export * from './coordinator/shard.js';
 export * from './coordinator/coordinator.js';
+export * from './coordinator/collectors/index.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jlt, jltBin, spawnJlt, waitFor } from './cli-harness.js';
@@ -25,6 +26,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function query(resultsDir: string, sql: string): Promise<Record<string, unknown>[]> {
   const result = await jlt(['query', resultsDir, sql, '--format', 'json']);
@@ -83,11 +93,12 @@ thresholds:
   });
 
   it('fails fast with exit 3 and a clear message when the target URL is unreachable', async () => {
+    const port = await closedPort();
     const file = join(dir, 'unreachable.yaml');
-    await writeFile(file, 'name: unreachable\ntarget: { kind: jitsi, url: "http://127.0.0.1:9" }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n');
+    await writeFile(file, `name: unreachable\ntarget: { kind: jitsi, url: "http://127.0.0.1:${port}" }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n`);
     const result = await jlt(['run', file, '--out', join(dir, 'unreachable')], { timeoutMs: 30_000 });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('target http://127.0.0.1:9/ is unreachable: ECONNREFUSED');
+    expect(result.stderr).toContain(`target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`);
     expect(result.stderr).toContain('hint:');
     expect(result.durationMs).toBeLessThan(15_000);
   });

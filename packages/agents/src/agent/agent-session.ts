@@ -81,7 +81,12 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Ses
   const events: RunEvent[] = [];
   const batcher = new SampleBatcher(
     (samples) => send({ type: 'samples', runId: runId!, samples }),
-    { maxUnacked: DEFAULT_MAX_UNACKED_BATCHES, maxBatch: 2_000, intervalMs: 200 },
+    {
+      maxUnacked: DEFAULT_MAX_UNACKED_BATCHES,
+      maxBatch: 2_000,
+      intervalMs: 200,
+      onSendError: (error) => logger.log('error', `cannot send samples to the coordinator: ${error.message}`),
+    },
   );
 
   const syncClock = async (exchanges: number): Promise<void> => {

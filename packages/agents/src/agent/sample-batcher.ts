@@ -11,9 +11,12 @@ export class SampleBatcher {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
+  private failure: Error | undefined;
+
+  /** `onSendError` hears the first failed send; batches stay buffered (the connection is gone, not the data). */
   constructor(
     private readonly send: (samples: Sample[]) => Promise<number>,
-    private readonly options: { maxUnacked: number; maxBatch: number; intervalMs: number },
+    private readonly options: { maxUnacked: number; maxBatch: number; intervalMs: number; onSendError?: (error: Error) => void },
   ) {}
 
   start(): void {
@@ -41,9 +44,15 @@ export class SampleBatcher {
 
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      while (this.pending.length > 0 && this.inFlight.length < this.options.maxUnacked) {
-        const batch = this.pending.splice(0, this.options.maxBatch);
-        this.inFlight.push(await this.send(batch));
+      while (!this.failure && this.pending.length > 0 && this.inFlight.length < this.options.maxUnacked) {
+        const batch = this.pending.slice(0, this.options.maxBatch);
+        try {
+          this.inFlight.push(await this.send(batch));
+          this.pending.splice(0, batch.length);
+        } catch (error) {
+          this.failure = error as Error;
+          this.options.onSendError?.(this.failure);
+        }
       }
     });
     return this.flushing;
@@ -52,7 +61,7 @@ export class SampleBatcher {
   /** Sends everything and waits until all of it is acknowledged, or until `deadlineMs` passes. */
   async drain(deadlineMs: number, now: () => number = Date.now): Promise<boolean> {
     while (this.pending.length > 0 || this.inFlight.length > 0) {
-      if (now() > deadlineMs) return false;
+      if (this.failure || now() > deadlineMs) return false;
       await this.flush();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

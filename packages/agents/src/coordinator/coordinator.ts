@@ -277,7 +277,7 @@ export class Coordinator {
     const live = this.registered().filter((a) => !a.lost && !a.closed);
     for (const agent of live) await this.send(agent, { type: 'stop', runId: this.options.runId, reason }).catch(() => {});
     // Bots need time to hang up and agents to send their last samples; a stuck agent cannot hold the run.
-    await this.waitUntil(() => live.every((a) => a.done || a.closed), 45_000, () => undefined).catch(() => {});
+    await this.waitUntil(() => live.every((a) => a.done || a.closed), 45_000, () => undefined, { evenIfAborted: true }).catch(() => {});
     for (const agent of live.filter((a) => !a.done && !a.closed)) {
       this.emitEvent('agent-stop-timeout', 'warn', `agent ${agent.id} did not confirm it stopped within 45 s`);
     }
@@ -483,11 +483,19 @@ export class Coordinator {
     });
   }
 
-  /** Waits for `condition`, re-checked on every message that may change it and every tick. */
-  private async waitUntil(condition: () => boolean, timeoutMs: number, onTimeout: () => Error | undefined): Promise<void> {
+  /**
+   * Waits for `condition`, re-checked on every message that may change it and every tick. An interrupt
+   * ends the wait, except `evenIfAborted` waits (agents stopping their bots after the interrupt).
+   */
+  private async waitUntil(
+    condition: () => boolean,
+    timeoutMs: number,
+    onTimeout: () => Error | undefined,
+    { evenIfAborted = false } = {},
+  ): Promise<void> {
     const deadline = this.now() + timeoutMs;
     while (!condition()) {
-      if (this.options.signal.aborted) return;
+      if (this.options.signal.aborted && !evenIfAborted) return;
       if (this.now() > deadline) {
         const error = onTimeout();
         if (error) throw error;

@@ -169,7 +169,16 @@ export class BrowserPool {
       const executablePath = this.options.executablePath ?? DEFAULT_CHROMIUM_PATH;
       let browser: Browser;
       try {
-        browser = await chromium.launch({ executablePath, args: this.args, timeout: this.options.launchTimeoutMs ?? 60_000 });
+        browser = await chromium.launch({
+          executablePath,
+          args: this.args,
+          timeout: this.options.launchTimeoutMs ?? 60_000,
+          // Playwright would close browsers and exit the process on these signals; jlt stops bots
+          // itself (they hang up, results are written) and closes the pool afterwards.
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        });
       } catch (cause) {
         throw new JltError('INTERNAL', `could not launch Chromium at ${executablePath}`, {
           hint: 'Install Chromium (Debian: apt-get install chromium) or pass the path of a Chromium binary.',

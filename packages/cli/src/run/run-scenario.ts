@@ -202,6 +202,10 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         cleanup.add('local agents', () => started.stop());
       }
     } else {
+      // The coordinator stops this agent (stop → bots leave → done) also on Ctrl-C; its own signal
+      // only fires in cleanup, if the orderly stop did not finish.
+      const agentAbort = new AbortController();
+      cleanup.add('in-process agent', async () => agentAbort.abort());
       const [coordinatorSide, agentSide] = createChannelPair();
       coordinator.addChannel(coordinatorSide);
       const host = hostResources();
@@ -214,7 +218,7 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         capacity: { cores: host.cores, memoryBytes: host.totalMemoryBytes, maxBots: capacity.maxBots },
         createShare: workerShareFactory({ logger: ctx.logger, artifactsDir: join(resultsDir, 'artifacts') }),
         logger: ctx.logger,
-        signal: ctx.signal,
+        signal: agentAbort.signal,
         now: ctx.now,
       });
     }
