@@ -30,6 +30,9 @@ import {
   type AgentScenario,
   type ChannelServer,
   type CoordinatorResult,
+  type ServerCollectors,
+  bridgeSourceFromTarget,
+  startServerCollectors,
 } from '@jlt/agents';
 import { ResultsStore } from '@jlt/reporters';
 import { startLocalAgents, type LocalAgents } from './local-agents.js';
@@ -119,21 +122,26 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
     const target = await startTarget(scenario, overrides, ctx, cleanup);
     await store.updateMeta({ target: { kind: scenario.target.kind, url: redactUrl(target.url), bridges: target.bridges } });
 
-    const bridgeIds = new Map(target.bridges.map((b) => [b.mediaAddress, b.id]));
+    let collectors: ServerCollectors | undefined;
     const retag = (sample: Sample): Sample => {
-      const id = sample.tags.bridge !== undefined ? bridgeIds.get(sample.tags.bridge) : undefined;
-      return id ? { ...sample, tags: { ...sample.tags, bridge: id } } : sample;
+      const bridge = sample.tags.bridge;
+      const id = bridge === undefined ? undefined : collectors?.placement.resolveBridge(bridge);
+      return id === undefined || id === bridge ? sample : { ...sample, tags: { ...sample.tags, bridge: id } };
+    };
+    const ingest = (samples: readonly Sample[]): void => {
+      for (const sample of samples) registry.add(sample);
+      store.addSamples(samples);
     };
     const sink = {
       samples(samples: Sample[]): void {
-        const tagged = bridgeIds.size > 0 ? samples.map(retag) : samples;
+        const tagged = samples.map(retag);
         for (const sample of tagged) {
-          registry.add(sample);
           if (sample.metric === 'bot_join_success' && typeof sample.meta?.bot === 'string') {
             (sample.value === 1 ? joined : failed).add(sample.meta.bot);
           }
         }
-        store.addSamples(tagged);
+        collectors?.placement.observeBotSamples(tagged);
+        ingest(tagged);
       },
       events(events: RunEvent[]): void {
         store.addEvents(events);
@@ -142,6 +150,19 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         }
       },
     };
+    collectors = await startServerCollectors({
+      scenario: scenario.name,
+      collect: scenario.collect,
+      ...withDefined('bridges', bridgeSourceFromTarget(scenario.target, scenario.target.kind === 'testbed' ? { kind: 'testbed', bridges: target.bridges } : undefined)),
+      bridgeAddresses: Object.fromEntries(target.bridges.map((b) => [b.mediaAddress, b.id])),
+      env: ctx.env,
+      now: ctx.now,
+      sink: { samples: ingest, events: (events) => sink.events(events), placement: (records) => store.addPlacement(records) },
+      logger: ctx.logger,
+      signal: ctx.signal,
+    });
+    const started = collectors;
+    cleanup.add('server collectors', () => started.stop());
 
     const token = overrides.tokenFile ? await readToken(overrides.tokenFile) : randomBytes(24).toString('hex');
     const agentScenario: AgentScenario = {
@@ -242,7 +263,10 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       await inProcessAgent?.catch((error: unknown) => ctx.logger.log('error', `in-process agent failed: ${(error as Error).message}`));
     }
     startedAt = coordinatorResult.startedAt ?? startedAt;
+    await collectors.stop();
     await store.updateMeta({
+      placement: collectors.placement.summary(),
+      collectorPolls: collectors.counts(),
       startedAt: startedAt && new Date(startedAt).toISOString(),
       agents: coordinatorResult.agents.map((a) => ({
         id: a.id,
@@ -255,32 +279,43 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         clockRttMs: a.clock?.rttMs,
         rejectedMessages: a.rejectedMessages,
       })),
-      bots: coordinatorResult.bots.map((b) => ({ id: b.bot.id, conference: b.bot.conference, agent: b.agentId, state: b.state, bridge: b.bridge, reason: b.reason })),
+      bots: coordinatorResult.bots.map((b) => ({ id: b.bot.id, conference: b.bot.conference, agent: b.agentId, state: b.state, bridge: b.bridge && (collectors.placement.resolveBridge(b.bridge) ?? b.bridge), reason: b.reason })),
     });
+    return await finishRun();
+  } catch (error) {
+    await store.updateMeta({ status: 'error', error: (error as Error).message }).catch(() => {});
+    throw error;
   } finally {
     await cleanup.runAll(ctx).catch(() => {});
   }
 
-  const endedAt = coordinatorResult?.endedAt ?? ctx.now();
-  const durationMs = startedAt === undefined ? 0 : endedAt - startedAt;
-  const finalResults = evaluator.final({ elapsedMs: durationMs });
-  const status = statusOf(coordinatorResult, finalResults.every((r) => r.passed));
-  const summary = buildSummary(
-    registry,
-    finalResults,
-    {
-      planned: plan.bots.length,
-      joined: coordinatorResult?.bots.filter((b) => b.joined).length ?? joined.size,
-      failed: coordinatorResult?.bots.filter((b) => b.state === 'failed').length ?? failed.size,
-    },
-    { scenario: scenario.name, runId, startedAt: startedAt ?? endedAt, durationMs, status },
-  );
-  await writeSummaryFiles(summary, store, overrides, ctx);
-  await store.updateMeta({ status, endedAt: new Date(endedAt).toISOString(), ...(coordinatorResult?.reason ? { reason: coordinatorResult.reason } : {}) });
-  ctx.stdout.write(`\n${formatSummary(summary, { color: overrides.color ?? false })}\n`);
-  if (coordinatorResult?.reason && status !== 'passed') ctx.stderr.write(`run ended: ${coordinatorResult.reason}\n`);
-  ctx.stdout.write(`results: ${resultsDir}\n`);
-  return { status, exitCode: STATUS_EXIT_CODES[status], resultsDir, summary };
+  /** Final thresholds, summary and status, written while the store is still open. */
+  async function finishRun(): Promise<RunOutcome> {
+    const endedAt = coordinatorResult?.endedAt ?? ctx.now();
+    const durationMs = startedAt === undefined ? 0 : endedAt - startedAt;
+    const finalResults = evaluator.final({ elapsedMs: durationMs });
+    const status = statusOf(coordinatorResult, finalResults.every((r) => r.passed));
+    const summary = buildSummary(
+      registry,
+      finalResults,
+      {
+        planned: plan.bots.length,
+        joined: coordinatorResult?.bots.filter((b) => b.joined).length ?? joined.size,
+        failed: coordinatorResult?.bots.filter((b) => b.state === 'failed').length ?? failed.size,
+      },
+      { scenario: scenario.name, runId, startedAt: startedAt ?? endedAt, durationMs, status },
+    );
+    await writeSummaryFiles(summary, store, overrides, ctx);
+    await store.updateMeta({ status, endedAt: new Date(endedAt).toISOString(), ...(coordinatorResult?.reason ? { reason: coordinatorResult.reason } : {}) });
+    ctx.stdout.write(`\n${formatSummary(summary, { color: overrides.color ?? false })}\n`);
+    if (coordinatorResult?.reason && status !== 'passed') ctx.stderr.write(`run ended: ${coordinatorResult.reason}\n`);
+    ctx.stdout.write(`results: ${resultsDir}\n`);
+    return { status, exitCode: STATUS_EXIT_CODES[status], resultsDir, summary };
+  }
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function statusOf(result: CoordinatorResult | undefined, thresholdsPassed: boolean): RunStatus {
