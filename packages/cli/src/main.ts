@@ -46,7 +46,7 @@ function reportError(error: unknown, stderr: Writable): number {
   if (isJltError(error)) {
     stderr.write(`${error.name === 'ConfigError' ? '' : 'error: '}${error.message}\n`);
     if (error.hint) stderr.write(`hint: ${error.hint}\n`);
-    if (process.env.JLT_DEBUG && error.cause) stderr.write(`cause: ${String(error.cause)}\n`);
+    if (process.env.JLT_DEBUG && error.cause) stderr.write(`cause: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : JSON.stringify(error.cause)}\n`);
     return error.exitCode;
   }
   stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

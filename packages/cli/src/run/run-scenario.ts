@@ -30,7 +30,6 @@ import {
   type AgentScenario,
   type ChannelServer,
   type CoordinatorResult,
-  type ServerCollectors,
   bridgeSourceFromTarget,
   startServerCollectors,
 } from '@jlt/agents';
@@ -122,15 +121,32 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
     const target = await startTarget(scenario, overrides, ctx, cleanup);
     await store.updateMeta({ target: { kind: scenario.target.kind, url: redactUrl(target.url), bridges: target.bridges } });
 
-    let collectors: ServerCollectors | undefined;
-    const retag = (sample: Sample): Sample => {
-      const bridge = sample.tags.bridge;
-      const id = bridge === undefined ? undefined : collectors?.placement.resolveBridge(bridge);
-      return id === undefined || id === bridge ? sample : { ...sample, tags: { ...sample.tags, bridge: id } };
-    };
     const ingest = (samples: readonly Sample[]): void => {
       for (const sample of samples) registry.add(sample);
       store.addSamples(samples);
+    };
+    const recordEvents = (events: RunEvent[]): void => {
+      store.addEvents(events);
+      for (const event of events) {
+        if (event.level !== 'info') ctx.logger.log(event.level, event.message, event.meta?.bot ? { bot: event.meta.bot } : undefined);
+      }
+    };
+    const collectors = await startServerCollectors({
+      scenario: scenario.name,
+      collect: scenario.collect,
+      ...withDefined('bridges', bridgeSourceFromTarget(scenario.target, scenario.target.kind === 'testbed' ? { kind: 'testbed', bridges: target.bridges } : undefined)),
+      bridgeAddresses: Object.fromEntries(target.bridges.map((b) => [b.mediaAddress, b.id])),
+      env: ctx.env,
+      now: () => ctx.now(),
+      sink: { samples: ingest, events: recordEvents, placement: (records) => store.addPlacement(records) },
+      logger: ctx.logger,
+      signal: ctx.signal,
+    });
+    cleanup.add('server collectors', () => collectors.stop());
+    const retag = (sample: Sample): Sample => {
+      const bridge = sample.tags.bridge;
+      const id = bridge === undefined ? undefined : collectors.placement.resolveBridge(bridge);
+      return id === undefined || id === bridge ? sample : { ...sample, tags: { ...sample.tags, bridge: id } };
     };
     const sink = {
       samples(samples: Sample[]): void {
@@ -140,29 +156,11 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
             (sample.value === 1 ? joined : failed).add(sample.meta.bot);
           }
         }
-        collectors?.placement.observeBotSamples(tagged);
+        collectors.placement.observeBotSamples(tagged);
         ingest(tagged);
       },
-      events(events: RunEvent[]): void {
-        store.addEvents(events);
-        for (const event of events) {
-          if (event.level !== 'info') ctx.logger.log(event.level, event.message, event.meta?.bot ? { bot: event.meta.bot } : undefined);
-        }
-      },
+      events: recordEvents,
     };
-    collectors = await startServerCollectors({
-      scenario: scenario.name,
-      collect: scenario.collect,
-      ...withDefined('bridges', bridgeSourceFromTarget(scenario.target, scenario.target.kind === 'testbed' ? { kind: 'testbed', bridges: target.bridges } : undefined)),
-      bridgeAddresses: Object.fromEntries(target.bridges.map((b) => [b.mediaAddress, b.id])),
-      env: ctx.env,
-      now: ctx.now,
-      sink: { samples: ingest, events: (events) => sink.events(events), placement: (records) => store.addPlacement(records) },
-      logger: ctx.logger,
-      signal: ctx.signal,
-    });
-    const started = collectors;
-    cleanup.add('server collectors', () => started.stop());
 
     const token = overrides.tokenFile ? await readToken(overrides.tokenFile) : randomBytes(24).toString('hex');
     const agentScenario: AgentScenario = {
@@ -194,7 +192,7 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       sink,
       logger: ctx.logger,
       signal: ctx.signal,
-      now: ctx.now,
+      now: () => ctx.now(),
       agentWaitTimeoutMs: remote ? 300_000 : 60_000,
       shouldAbort: () => {
         if (startedAt === undefined) return undefined;
@@ -240,7 +238,7 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         createShare: workerShareFactory({ logger: ctx.logger, artifactsDir: join(resultsDir, 'artifacts') }),
         logger: ctx.logger,
         signal: agentAbort.signal,
-        now: ctx.now,
+        now: () => ctx.now(),
       });
     }
 
