@@ -68,6 +68,11 @@ describe('jlt run against the testbed', () => {
     }
     const untagged = await query(out, `select count(*) as n from samples where metric like 'webrtc_%' and (bridge is null or bridge <> 'jvb-1')`);
     expect(Number(untagged[0]!.n)).toBe(0);
+
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="testbed-smoke" [^>]*tests="3" failures="0" errors="0"/);
+    const ndjson = (await readFile(join(out, 'samples.ndjson'), 'utf8')).trim().split('\n');
+    expect(JSON.parse(ndjson.at(-1)!)).toMatchObject({ type: 'end', status: 'passed' });
   });
 
   it('exits 99 when a threshold cannot hold, and keeps the results', async () => {

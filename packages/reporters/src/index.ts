@@ -5,3 +5,4 @@ export * from './store/query-store.js';
 export * from './store/queries.js';
 export * from './store/export-results.js';
 export * from './store/format-result.js';
+export * from './outputs/index.js';

@@ -17,6 +17,11 @@ import {
   type Sample,
   type Scenario,
   type Summary,
+  type Output,
+  type RunInfo,
+  type ThresholdResult,
+  OutputManager,
+  scenarioOutputs,
 } from '@jlt/core';
 import {
   Coordinator,
@@ -33,7 +38,7 @@ import {
   bridgeSourceFromTarget,
   startServerCollectors,
 } from '@jlt/agents';
-import { ResultsStore } from '@jlt/reporters';
+import { ResultsStore, builtinOutputRegistry } from '@jlt/reporters';
 import { startLocalAgents, type LocalAgents } from './local-agents.js';
 import { startProgress } from './progress.js';
 import { assertReachable } from './reachability.js';
@@ -62,7 +67,8 @@ export interface RunOutcome {
   status: RunStatus;
   exitCode: number;
   resultsDir: string;
-  summary: Summary | undefined;
+  summary: Summary;
+  thresholds: ThresholdResult[];
 }
 
 const STATUS_EXIT_CODES: Record<RunStatus, number> = {
@@ -121,12 +127,15 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
     const target = await startTarget(scenario, overrides, ctx, cleanup);
     await store.updateMeta({ target: { kind: scenario.target.kind, url: redactUrl(target.url), bridges: target.bridges } });
 
+    const outputs = await startOutputs(scenario, { runId, file, plan, resultsDir, startedAt: ctx.now() }, ctx, cleanup);
     const ingest = (samples: readonly Sample[]): void => {
       for (const sample of samples) registry.add(sample);
       store.addSamples(samples);
+      outputs.addSamples(samples);
     };
     const recordEvents = (events: RunEvent[]): void => {
       store.addEvents(events);
+      outputs.addEvents(events);
       for (const event of events) {
         if (event.level !== 'info') ctx.logger.log(event.level, event.message, event.meta?.bot ? { bot: event.meta.bot } : undefined);
       }
@@ -279,7 +288,9 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       })),
       bots: coordinatorResult.bots.map((b) => ({ id: b.bot.id, conference: b.bot.conference, agent: b.agentId, state: b.state, bridge: b.bridge && (collectors.placement.resolveBridge(b.bridge) ?? b.bridge), reason: b.reason })),
     });
-    return await finishRun();
+    const outcome = await finishRun();
+    await outputs.runEnd({ status: outcome.status, endedAt: coordinatorResult.endedAt, thresholds: outcome.thresholds, summary: outcome.summary });
+    return outcome;
   } catch (error) {
     await store.updateMeta({ status: 'error', error: (error as Error).message }).catch(() => {});
     throw error;
@@ -308,8 +319,26 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
     ctx.stdout.write(`\n${formatSummary(summary, { color: overrides.color ?? false })}\n`);
     if (coordinatorResult?.reason && status !== 'passed') ctx.stderr.write(`run ended: ${coordinatorResult.reason}\n`);
     ctx.stdout.write(`results: ${resultsDir}\n`);
-    return { status, exitCode: STATUS_EXIT_CODES[status], resultsDir, summary };
+    return { status, exitCode: STATUS_EXIT_CODES[status], resultsDir, summary, thresholds: finalResults };
   }
+}
+
+/** Starts the scenario's outputs (json, junit, …) in order; they are stopped in reverse in cleanup. */
+async function startOutputs(
+  scenario: Scenario,
+  run: { runId: string; file: string; plan: RunInfo['plan']; resultsDir: string; startedAt: number },
+  ctx: RunContext,
+  cleanup: Cleanup,
+): Promise<OutputManager> {
+  const registry = builtinOutputRegistry();
+  const outputs: Output[] = [];
+  for (const { name, options } of scenarioOutputs(scenario.outputs)) {
+    outputs.push(await registry.create(name, options, { context: ctx, resultsDir: run.resultsDir }));
+  }
+  const manager = new OutputManager(outputs, ctx.logger);
+  await manager.start({ runId: run.runId, scenario: scenario.name, scenarioFile: run.file, startedAt: run.startedAt, plan: run.plan, scenarioJson: scenario });
+  cleanup.add('outputs', () => manager.stop());
+  return manager;
 }
 
 function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

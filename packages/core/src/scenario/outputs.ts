@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { envVarName, httpUrl, nonEmptyString } from './fields.js';
+import { nonEmptyString } from './fields.js';
 
 export interface BuiltinOutputSchema {
   describe(): string;
@@ -7,28 +7,12 @@ export interface BuiltinOutputSchema {
 }
 
 /**
- * Built-in outputs by name, with their options as written in `outputs: [{ NAME: OPTIONS }]`.
+ * Built-in outputs by name (more — html, influxdb, prometheus-remote-write — come with their own work), with their options as written in `outputs: [{ NAME: OPTIONS }]`.
  * The implementations live in packages/reporters and are registered in OutputRegistry
  * (outputs/registry.ts); they should use these schemas as their `optionsSchema`, so what the scenario
  * file accepts and what the output receives are one definition.
  */
 export const BUILTIN_OUTPUTS = {
-  html: {
-    describe: () => 'Self-contained HTML report (timeline, per-bridge placement, thresholds)',
-    options: z.strictObject({
-      file: nonEmptyString('Report path; default results/<run>/report.html').optional(),
-    }),
-  },
-  influxdb: {
-    describe: () => 'Stream samples to InfluxDB (v2 with org/bucket, or v1 with db)',
-    options: z.strictObject({
-      url: httpUrl('InfluxDB base URL, e.g. http://localhost:8086'),
-      org: nonEmptyString('InfluxDB v2 organisation').optional(),
-      bucket: nonEmptyString('InfluxDB v2 bucket').optional(),
-      db: nonEmptyString('InfluxDB v1 database').optional(),
-      tokenEnv: envVarName('Environment variable holding the API token').optional(),
-    }),
-  },
   json: {
     describe: () => 'Every sample and event as newline-delimited JSON',
     options: z.strictObject({
@@ -39,15 +23,6 @@ export const BUILTIN_OUTPUTS = {
     describe: () => 'JUnit XML with one test case per threshold, for CI',
     options: z.strictObject({
       file: nonEmptyString('Output path; default results/<run>/junit.xml').optional(),
-    }),
-  },
-  'prometheus-remote-write': {
-    describe: () => 'Push samples with the Prometheus remote-write protocol (Prometheus, Mimir)',
-    options: z.strictObject({
-      url: httpUrl('Remote-write endpoint, e.g. http://localhost:9090/api/v1/write'),
-      headersEnv: envVarName(
-        'Environment variable holding extra HTTP headers, one `Name: value` per line (e.g. authorization)',
-      ).optional(),
     }),
   },
 } as const satisfies Record<string, BuiltinOutputSchema>;
