@@ -376,14 +376,11 @@ interface StartedTarget {
 
 async function startTarget(scenario: Scenario, overrides: RunOverrides, ctx: RunContext, cleanup: Cleanup): Promise<StartedTarget> {
   if (scenario.target.kind === 'testbed') {
-    const { startTestbed } = await import('@jlt/testbed');
-    const testbed = await startTestbed({
-      bridges: scenario.target.bridges,
-      octo: scenario.target.octo,
-      strategy: scenario.target.strategy,
-      logger: ctx.logger,
-      signal: ctx.signal,
-    });
+    const { startTestbedThread } = await import('./testbed-thread.js');
+    const testbed = await startTestbedThread(
+      { bridges: scenario.target.bridges, octo: scenario.target.octo, strategy: scenario.target.strategy },
+      ctx.logger,
+    );
     cleanup.add('testbed', () => testbed.stop());
     ctx.logger.log('info', `testbed up at ${testbed.url} with ${testbed.bridges.length} bridge(s)`);
     return { url: testbed.url, bridges: testbed.bridges };
