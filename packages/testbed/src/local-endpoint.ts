@@ -5,7 +5,9 @@ import {
   useSdesMid,
   useTransportWideCC,
   type MediaStreamTrack,
+  type RTCDtlsTransport,
   type RTCRtpTransceiver,
+  type RtcpPacket,
   type RtpPacket,
 } from 'werift';
 import type { Logger } from '@jlt/core';
@@ -94,6 +96,8 @@ export class LocalEndpoint {
   private readonly pc: RTCPeerConnection;
   private readonly recv = new Map<MediaKind, RTCRtpTransceiver>();
   private readonly receivedSsrc = new Map<MediaKind, number>();
+  private readonly wiredTracks = new WeakSet<MediaStreamTrack>();
+  private readonly wiredTransports = new WeakSet<RTCDtlsTransport>();
   private readonly subscriptions = new Map<string, Subscription>();
   private negotiating: Promise<void> | undefined;
   private negotiationQueued = false;
@@ -155,7 +159,6 @@ export class LocalEndpoint {
         this.options.logger.log('debug', 'testbed: forwarding RTP failed', { endpoint: this.id, error: String(error) });
       });
     });
-    sender.onPictureLossIndication.subscribe(() => source.requestKeyframe());
     this.subscriptions.set(source.key, { source, transceiver, removeSink });
     if (renegotiate) this.requestNegotiation();
   }
@@ -260,13 +263,20 @@ export class LocalEndpoint {
     const sdp = await answer;
     if (this.closed) return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    for (const transport of this.pc.dtlsTransports) {
+      if (this.wiredTransports.has(transport)) continue;
+      this.wiredTransports.add(transport);
+      transport.onRtcp.subscribe((packet) => this.onRtcp(packet));
+    }
     for (const sub of this.subscriptions.values()) sub.source.requestKeyframe();
   }
 
   private onTrack(track: MediaStreamTrack): void {
     const kind = track.kind as MediaKind;
     const source = this.sources.get(kind);
-    if (!source) return;
+    // werift fires onTrack again for the same track on every renegotiation; wire each track once.
+    if (!source || this.wiredTracks.has(track)) return;
+    this.wiredTracks.add(track);
     const counters = this.options.counters;
     track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
       if (track.ssrc !== undefined) this.receivedSsrc.set(kind, track.ssrc);
@@ -280,6 +290,22 @@ export class LocalEndpoint {
       rtp.header.extension = false;
       source.deliver(rtp.serialize());
     });
+  }
+
+  /**
+   * Keyframe requests (PLI, FIR) from the participant for a forwarded source go to that source's
+   * sender. werift's own RTCP router picks the recipient by the PLI's *sender* SSRC first, which
+   * Chrome sets to one of its own outgoing streams, so the bridge routes these by media SSRC itself.
+   */
+  private onRtcp(packet: RtcpPacket): void {
+    if (packet.type !== 206) return;
+    const feedback = packet.feedback as { count: number; mediaSsrc: number; fir?: { ssrc: number }[] };
+    const targets = feedback.count === 4 ? (feedback.fir ?? []).map((f) => f.ssrc) : feedback.count === 1 ? [feedback.mediaSsrc] : [];
+    for (const ssrc of targets) {
+      for (const sub of this.subscriptions.values()) {
+        if (sub.transceiver.sender.ssrc === ssrc) sub.source.requestKeyframe();
+      }
+    }
   }
 
   private sendPli(kind: MediaKind): void {
