@@ -33,8 +33,8 @@ describe('media through the testbed (real Chromium)', () => {
     const a = await join(testbed, 'three', 'Alice');
     const b = await join(testbed, 'three', 'Bob');
     expect(await waitForVideoFrom(a.page, [b.endpointId], 10, 30_000)).toEqual({ [b.endpointId]: expect.any(Number) as number });
-    const joinedAt = Date.now();
     const c = await join(testbed, 'three', 'Carol');
+    const joinedAt = Date.now();
     const late = await waitForVideoFrom(c.page, [a.endpointId, b.endpointId], 1, 10_000);
     const lateJoinerFirstFramesMs = Date.now() - joinedAt;
     expect(late[a.endpointId]).toBeGreaterThanOrEqual(1);
