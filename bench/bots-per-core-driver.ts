@@ -1,0 +1,395 @@
+/**
+ * The child process of `bots-per-core`: runs one way of driving the bots, so that its process tree
+ * (this Node process plus the browsers it launches) is exactly what the parent measures, and the
+ * testbed and the sampler (in the parent) are not in it.
+ * Protocol over the IPC channel: the parent passes a DriverConfig as argv[2]; this process joins
+ * every bot, checks each one decodes every other bot's video, and sends `ready` (or `failed`, then
+ * exits); on `stop` (or when the parent goes away) it closes its browsers and exits.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger, PlannedBot } from '../packages/core/dist/index.js';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, meetingUrlFor, WorkerShare, type BotTarget } from '../packages/agents/dist/index.js';
+import { PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT } from '../packages/jitsi/dist/index.js';
+import { chromium, type Browser, type Page } from './playwright.js';
+
+/** `script`: a browser per bot; `agent`: jlt's WorkerShare; `bare`: one browser, bare WebRTC pages. */
+export type WayKind = 'script' | 'agent' | 'bare';
+
+export interface DriverConfig {
+  kind: WayKind;
+  /** Stats probe interval for `agent`; 0 means no collection (the interval is set beyond any window). */
+  statsIntervalMs: number;
+  url: string;
+  room: string;
+  bots: number;
+  media: { width: number; height: number; fps: number; videoPath: string; audioPath: string; cacheDir: string };
+  joinTimeoutMs: number;
+  verifyTimeoutMs: number;
+}
+
+export interface BotCheck {
+  bot: string;
+  joined: boolean;
+  /** Remote video streams whose framesDecoded rose during the check. */
+  decodingStreams: number;
+  problem?: string;
+}
+
+/** Frames decoded (all remote videos) and encoded (own video), summed over the bots' pages that could be read. */
+export interface FrameCounts {
+  decoded: number;
+  encoded: number;
+  /** Inbound video: packets lost, frames dropped, keyframe requests (PLI) sent, freezes. */
+  lost: number;
+  dropped: number;
+  plis: number;
+  freezes: number;
+  unreadable: number;
+}
+
+type FrameTotals = Omit<FrameCounts, 'unreadable'>;
+
+/** Parent → driver: `count` (answered with `counts`), `stop`. */
+export type DriverMessage =
+  | { type: 'ready'; joinMs: number; checks: BotCheck[] }
+  | { type: 'failed'; message: string; checks: BotCheck[] }
+  | { type: 'counts'; counts: FrameCounts };
+
+/** What a quick Puppeteer-style script passes: the project's base flags and the fake-capture files. */
+const QUICK_SCRIPT_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/** Longest browser and Node timer; a probe at this interval collects nothing within a bench window. */
+const NEVER_MS = 2 ** 31 - 1;
+
+interface Running {
+  pages: Map<string, Page>;
+  /** Bots that failed to join, with the reason. */
+  failures: Map<string, string>;
+  close(): Promise<void>;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as DriverConfig;
+const logger: Logger = {
+  log: (level, message, fields) => {
+    if (level === 'warn' || level === 'error') process.stderr.write(`[${config.kind}] ${level}: ${message} ${fields === undefined ? '' : JSON.stringify(fields)}\n`);
+  },
+};
+
+function plannedBots(): PlannedBot[] {
+  return Array.from({ length: config.bots }, (_, i) => ({
+    id: `bot-${i + 1}`,
+    index: i,
+    conference: config.room,
+    conferenceIndex: 0,
+    participantIndex: i,
+    role: 'sender' as const,
+    startOffsetMs: 0,
+  }));
+}
+
+const target: BotTarget = { kind: 'testbed', url: config.url };
+const mediaArgs = (): string[] => [`--use-file-for-fake-video-capture=${config.media.videoPath}`, `--use-file-for-fake-audio-capture=${config.media.audioPath}`];
+const message = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error));
+
+async function settle(bots: PlannedBot[], join: (bot: PlannedBot) => Promise<Page>): Promise<Pick<Running, 'pages' | 'failures'>> {
+  const results = await Promise.allSettled(bots.map((bot) => join(bot)));
+  const pages = new Map<string, Page>();
+  const failures = new Map<string, string>();
+  results.forEach((r, i) => {
+    const id = (bots[i] as PlannedBot).id;
+    if (r.status === 'fulfilled') pages.set(id, r.value);
+    else failures.set(id, message(r.reason));
+  });
+  return { pages, failures };
+}
+
+/** (a) A separate Chromium per bot, its default page, the meeting URL jlt opens, prejoin by hand. */
+async function startScript(bots: PlannedBot[]): Promise<Running> {
+  const browsers: Browser[] = [];
+  const joined = await settle(bots, async (bot) => {
+    const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...QUICK_SCRIPT_ARGS, ...mediaArgs()] });
+    browsers.push(browser);
+    const page = await browser.newPage();
+    await page.goto(meetingUrlFor(target, bot, bot.id), { timeout: config.joinTimeoutMs });
+    await page.fill(PREJOIN_NAME_INPUT, bot.id, { timeout: config.joinTimeoutMs });
+    await page.click(PREJOIN_JOIN_BUTTON, { timeout: config.joinTimeoutMs });
+    await page.waitForFunction(() => (window as unknown as { APP: { conference: { isJoined(): boolean } } }).APP.conference.isJoined(), undefined, { timeout: config.joinTimeoutMs });
+    return page;
+  });
+  return { ...joined, close: async () => void (await Promise.all(browsers.map((b) => b.close().catch(() => undefined)))) };
+}
+
+/** (b) jlt's agent: WorkerShare with its own BrowserPool, cheap-bot defaults, stats probe at the given interval. */
+async function startAgent(bots: PlannedBot[]): Promise<Running> {
+  const controller = new AbortController();
+  const artifactsDir = await mkdtemp(join(tmpdir(), 'jlt-bench-bots-'));
+  const failures = new Map<string, string>();
+  let samples = 0;
+  const share = new WorkerShare({
+    bots,
+    target,
+    media: { video: { width: config.media.width, height: config.media.height, fps: config.media.fps }, audio: true },
+    tags: { scenario: 'bots-per-core', agent: 'bench' },
+    clock: { toCoordinatorTime: (ms) => ms },
+    // A real agent batches these onto its WebSocket; the bench counts them (that cost is not measured).
+    sink: {
+      samples: (s) => void (samples += s.length),
+      events: () => undefined,
+      botState: (id, state, info) => {
+        if (state === 'failed' || state === 'crashed') failures.set(id, `${state}: ${info.reason ?? ''}`);
+      },
+    },
+    signal: controller.signal,
+    logger,
+    artifactsDir,
+    mediaCacheDir: config.media.cacheDir,
+    statsIntervalMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : NEVER_MS,
+    joinPolicy: { timeoutMs: config.joinTimeoutMs, retries: 0 },
+    // The bench measures what bots cost; the admission budget must not refuse them first.
+    poolOptions: { budget: { coresPerBot: 0.01, memoryBytesPerBot: 2 ** 20 } },
+  });
+  const close = async (): Promise<void> => {
+    await share.stop('bench window over');
+    await rm(artifactsDir, { recursive: true, force: true });
+    logger.log('debug', 'agent share closed', { samples });
+  };
+  try {
+    await share.prepare();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  share.start(Date.now(), Number.POSITIVE_INFINITY);
+  const deadline = Date.now() + config.joinTimeoutMs + 5_000;
+  while (share.activeBots() + failures.size < bots.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const pages = new Map<string, Page>();
+  for (const bot of bots) {
+    const running = share.bot(bot.id);
+    if (running?.state === 'joined' && running.page !== undefined) pages.set(bot.id, running.page);
+    else if (!failures.has(bot.id)) failures.set(bot.id, `not joined within ${config.joinTimeoutMs} ms (state ${running?.state ?? 'not started'})`);
+  }
+  return { pages, failures, close };
+}
+
+interface BareArgs {
+  room: string;
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  timeoutMs: number;
+}
+
+/**
+ * Runs in the testbed's script-free index page: the testbed's signalling and nothing else. Sends
+ * camera and microphone (no audio processing), answers every offer, plays remote audio in muted
+ * elements as the meeting page does, holds remote video tracks without a sink. Resolves with the
+ * endpoint id once the focus says joined.
+ */
+function bareJoin(args: BareArgs): Promise<string> {
+  interface ServerMessage {
+    type: string;
+    endpointId?: string;
+    sdp?: string;
+    code?: string;
+    message?: string;
+  }
+  return navigator.mediaDevices
+    .getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      video: { width: { ideal: args.width }, height: { ideal: args.height }, frameRate: { ideal: args.fps } },
+    })
+    .then(
+      (stream) =>
+        new Promise<string>((resolve, reject) => {
+          const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+          for (const track of stream.getTracks()) pc.addTrack(track, stream);
+          const held: MediaStreamTrack[] = [];
+          pc.addEventListener('track', (event) => {
+            if (event.track.kind !== 'audio') {
+              held.push(event.track);
+              return;
+            }
+            const el = document.createElement('audio');
+            el.muted = true;
+            el.autoplay = true;
+            el.srcObject = new MediaStream([event.track]);
+            document.body.append(el);
+          });
+          const ws = new WebSocket(`ws://${location.host}/xmpp-websocket`);
+          (window as unknown as Record<string, unknown>).__benchBare = { pc, ws, stream, held };
+          const timer = setTimeout(() => reject(new Error(`no "joined" from the focus within ${args.timeoutMs} ms`)), args.timeoutMs);
+          let queue = Promise.resolve();
+          ws.addEventListener('message', (event) => {
+            const msg = JSON.parse(String(event.data)) as ServerMessage;
+            queue = queue
+              .then(async () => {
+                if (msg.type === 'joined') {
+                  clearTimeout(timer);
+                  resolve(msg.endpointId ?? '');
+                } else if (msg.type === 'offer') {
+                  await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp ?? '' });
+                  await pc.setLocalDescription(await pc.createAnswer());
+                  ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription?.sdp ?? '' }));
+                } else if (msg.type === 'error') {
+                  reject(new Error(`${msg.code ?? ''}: ${msg.message ?? ''}`));
+                }
+              })
+              .catch(reject);
+          });
+          ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', room: args.room, displayName: args.name, sendAudio: true, sendVideo: true })));
+          ws.addEventListener('error', () => reject(new Error('signalling connection failed')));
+        }),
+    );
+}
+
+/** (c) One Chromium with the pool's flags, one context per bot, the bare WebRTC page. */
+async function startBare(bots: PlannedBot[]): Promise<Running> {
+  const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...mediaArgs()] });
+  const joined = await settle(bots, async (bot) => {
+    const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+    const page = await context.newPage();
+    await page.goto(`${config.url}/`, { timeout: config.joinTimeoutMs });
+    const { width, height, fps } = config.media;
+    await page.evaluate(bareJoin, { room: config.room, name: bot.id, width, height, fps, timeoutMs: config.joinTimeoutMs });
+    return page;
+  });
+  return { ...joined, close: () => browser.close().catch(() => undefined) };
+}
+
+/** framesDecoded per inbound video SSRC of the page's PeerConnection (bare page or APP.conference). */
+function readFramesDecoded(): Promise<Record<string, number> | null> {
+  const w = window as unknown as { __benchBare?: { pc: RTCPeerConnection }; APP?: { conference?: { getPeerConnection?: () => RTCPeerConnection | undefined } } };
+  const pc = w.__benchBare?.pc ?? w.APP?.conference?.getPeerConnection?.();
+  if (pc === undefined) return Promise.resolve(null);
+  return pc.getStats().then((report) => {
+    const out: Record<string, number> = {};
+    report.forEach((s: { type: string; kind?: string; ssrc?: number; framesDecoded?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') out[String(s.ssrc)] = s.framesDecoded ?? 0;
+    });
+    return out;
+  });
+}
+
+/** framesDecoded of every inbound video and framesEncoded of every outbound video, summed. */
+function readFrameTotals(): Promise<FrameTotals | null> {
+  const w = window as unknown as { __benchBare?: { pc: RTCPeerConnection }; APP?: { conference?: { getPeerConnection?: () => RTCPeerConnection | undefined } } };
+  const pc = w.__benchBare?.pc ?? w.APP?.conference?.getPeerConnection?.();
+  if (pc === undefined) return Promise.resolve(null);
+  return pc.getStats().then((report) => {
+    const totals = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0 };
+    report.forEach(
+      (s: { type: string; kind?: string; framesDecoded?: number; framesEncoded?: number; packetsLost?: number; framesDropped?: number; pliCount?: number; freezeCount?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          totals.decoded += s.framesDecoded ?? 0;
+          totals.lost += s.packetsLost ?? 0;
+          totals.dropped += s.framesDropped ?? 0;
+          totals.plis += s.pliCount ?? 0;
+          totals.freezes += s.freezeCount ?? 0;
+        }
+        if (s.type === 'outbound-rtp' && s.kind === 'video') totals.encoded += s.framesEncoded ?? 0;
+      },
+    );
+    return totals;
+  });
+}
+
+async function countFrames(running: Running): Promise<FrameCounts> {
+  const counts: FrameCounts = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, unreadable: 0 };
+  await Promise.all(
+    [...running.pages.values()].map(async (page) => {
+      const totals = await page.evaluate(readFrameTotals).catch(() => null);
+      if (totals === null) counts.unreadable++;
+      else for (const key of Object.keys(totals) as (keyof FrameTotals)[]) counts[key] += totals[key];
+    }),
+  );
+  return counts;
+}
+
+/** Polls every page until each decodes bots−1 remote videos with framesDecoded rising, or the deadline. */
+async function verify(running: Running, bots: PlannedBot[]): Promise<BotCheck[]> {
+  const want = bots.length - 1;
+  const first = new Map<string, Record<string, number>>();
+  const rising = new Map<string, number>();
+  const errors = new Map<string, string>();
+  const deadline = Date.now() + config.verifyTimeoutMs;
+  for (;;) {
+    await Promise.all(
+      [...running.pages].map(async ([id, page]) => {
+        if ((rising.get(id) ?? 0) >= want) return;
+        try {
+          const now = await page.evaluate(readFramesDecoded);
+          if (now === null) {
+            errors.set(id, 'no PeerConnection in the page');
+            return;
+          }
+          const before = first.get(id);
+          if (before === undefined) first.set(id, now);
+          else rising.set(id, Object.entries(now).filter(([ssrc, frames]) => frames > (before[ssrc] ?? 0)).length);
+          errors.delete(id);
+        } catch (error) {
+          errors.set(id, message(error));
+        }
+      }),
+    );
+    const done = [...running.pages.keys()].every((id) => (rising.get(id) ?? 0) >= want);
+    if (done || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return bots.map((bot) => {
+    const failure = running.failures.get(bot.id);
+    const decoding = rising.get(bot.id) ?? 0;
+    const check: BotCheck = { bot: bot.id, joined: running.pages.has(bot.id), decodingStreams: decoding };
+    if (failure !== undefined) check.problem = `did not join: ${failure}`;
+    else if (decoding < want) check.problem = `decodes ${decoding} of ${want} remote videos${errors.has(bot.id) ? ` (${errors.get(bot.id)})` : ''}`;
+    return check;
+  });
+}
+
+const send = (msg: DriverMessage): Promise<void> =>
+  new Promise((resolve) => {
+    if (process.send === undefined) resolve();
+    else process.send(msg, undefined, undefined, () => resolve());
+  });
+
+let requestStop: () => void = () => undefined;
+const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+let running: Running | undefined;
+process.on('message', (msg: { type?: string }) => {
+  if (msg.type === 'stop') requestStop();
+  if (msg.type === 'count' && running !== undefined) void countFrames(running).then((counts) => send({ type: 'counts', counts }));
+});
+process.on('disconnect', () => requestStop());
+
+const bots = plannedBots();
+const start = { script: startScript, agent: startAgent, bare: startBare }[config.kind];
+const joinStarted = Date.now();
+try {
+  running = await start(bots);
+  const joinMs = Date.now() - joinStarted;
+  const checks = await verify(running, bots);
+  const bad = checks.filter((c) => c.problem !== undefined);
+  if (bad.length > 0) {
+    await send({ type: 'failed', message: `${bad.length} of ${bots.length} bots not receiving video`, checks });
+  } else {
+    await send({ type: 'ready', joinMs, checks });
+    await stopRequested;
+  }
+} catch (error) {
+  await send({ type: 'failed', message: message(error), checks: [] });
+} finally {
+  await running?.close();
+  process.disconnect?.();
+}

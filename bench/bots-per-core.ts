@@ -1,0 +1,323 @@
+/**
+ * Bots per core (DESIGN.md: a jlt bot costs a fraction of a naive browser-per-bot bot, close to bare
+ * WebRTC). On the local testbed, the same N bots with the same fake media in one conference, run
+ * one way after another, each measured over the same window once every bot decodes every other
+ * bot's video:
+ *  script        one Chromium per bot, default page, the meeting page as it comes (a quick script);
+ *  agent         jlt's WorkerShare/BrowserPool: one Chromium, a context per bot, cheap-bot defaults,
+ *                stats probe at --stats-interval;
+ *  agent-nostats the same with the probe's interval beyond the window (no stats collected);
+ *  bare          one Chromium, a context per bot, a page that only does the WebRTC call.
+ * Each way runs in a child process (bench/bots-per-core-driver.ts); what is measured is that child's
+ * process tree from /proc: the Node process (Playwright client; for `agent` the whole agent) and
+ * every browser process below it. The testbed and the sampler run in this process and are not counted.
+ * Usage: see bench/README.md.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Logger } from '../packages/core/dist/index.js';
+import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo } from '../packages/agents/dist/index.js';
+import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
+import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
+import { readAllProcs, sampleTree, summarize, treeOf, type ProcEntry, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
+
+const { values: args } = parseArgs({
+  options: {
+    bots: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '30' },
+    video: { type: 'string', default: '320x180@15' },
+    'stats-interval': { type: 'string', default: '1000' },
+    ways: { type: 'string', default: 'script,agent,agent-nostats,bare' },
+    'join-timeout': { type: 'string', default: '45' },
+    budget: { type: 'string', default: '300' },
+  },
+});
+
+const WAYS = {
+  script: { kind: 'script', label: '(a) browser per bot (quick script)' },
+  agent: { kind: 'agent', label: '(b) jlt agent, stats probe on' },
+  'agent-nostats': { kind: 'agent', label: '(b0) jlt agent, no stats collection' },
+  bare: { kind: 'bare', label: '(c) bare WebRTC pages' },
+} as const satisfies Record<string, { kind: WayKind; label: string }>;
+type WayName = keyof typeof WAYS;
+
+function fail(text: string): never {
+  process.stderr.write(`bots-per-core: ${text}\n`);
+  process.exit(2);
+}
+
+const bots = Number(args.bots);
+const seconds = Number(args.seconds);
+const statsIntervalMs = Number(args['stats-interval']);
+const joinTimeoutMs = Number(args['join-timeout']) * 1000;
+const budgetMs = Number(args.budget) * 1000;
+const video = /^(\d+)x(\d+)@(\d+)$/.exec(args.video);
+if (!Number.isInteger(bots) || bots < 2) fail(`--bots must be an integer >= 2 (each bot must receive another's video); got ${args.bots}`);
+if (!(seconds >= 2)) fail(`--seconds must be >= 2; got ${args.seconds}`);
+if (!(statsIntervalMs > 0)) fail(`--stats-interval must be a positive number of ms; got ${args['stats-interval']}`);
+if (video === null) fail(`--video must look like 320x180@15; got ${args.video}`);
+const ways = args.ways.split(',').map((w) => w.trim());
+for (const w of ways) if (!(w in WAYS)) fail(`unknown way "${w}" in --ways; available: ${Object.keys(WAYS).join(', ')}`);
+const [width, height, fps] = [Number(video[1]), Number(video[2]), Number(video[3])];
+
+const logger: Logger = {
+  log: (level, message, fields) => {
+    if (level === 'warn' || level === 'error') process.stderr.write(`[testbed] ${level}: ${message} ${fields === undefined ? '' : JSON.stringify(fields)}\n`);
+  },
+};
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+interface Conditions {
+  load: string;
+  /** /proc/pressure/cpu `some avg10`, percent of time some task waited for a CPU. */
+  pressure: string;
+}
+
+async function conditions(): Promise<Conditions> {
+  const psi = await readFile('/proc/pressure/cpu', 'utf8').catch(() => '');
+  const some = /^some avg10=([\d.]+)/m.exec(psi)?.[1];
+  return { load: loadavg().map((l) => l.toFixed(2)).join(' '), pressure: some === undefined ? 'n/a' : `${some} %` };
+}
+
+interface WayResult {
+  name: WayName;
+  usage: TreeUsage;
+  joinMs: number;
+  checks: BotCheck[];
+  /** This process (testbed, sampler) over the same window, in cores: context, not counted. */
+  benchCores: number;
+  /** Video frames per second per bot over the window: decoded (all remote videos) and encoded. */
+  decodedFps: number;
+  encodedFps: number;
+  /** Inbound video over the window, all bots: packets lost, frames dropped, PLIs sent, freezes. */
+  receive: { lost: number; dropped: number; plis: number; freezes: number };
+  before: Conditions;
+  after: Conditions;
+}
+
+class BenchFailure extends Error {
+  constructor(
+    message: string,
+    readonly checks: BotCheck[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const abort = new AbortController();
+const budgetTimer = setTimeout(() => abort.abort(new BenchFailure(`the whole bench exceeded its budget of ${budgetMs / 1000} s (--budget)`)), budgetMs);
+process.on('SIGINT', () => abort.abort(new BenchFailure('interrupted')));
+process.on('SIGTERM', () => abort.abort(new BenchFailure('terminated')));
+
+/** Rejects when the bench is aborted; raced against every wait so an abort ends it promptly. */
+const aborted = new Promise<never>((_, reject) => {
+  abort.signal.addEventListener('abort', () => reject(abort.signal.reason instanceof Error ? abort.signal.reason : new BenchFailure('aborted')), { once: true });
+});
+aborted.catch(() => undefined);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Ends the child and, by pid, any process of its last tree still running under the same name. */
+async function reap(child: ChildProcess, lastTree: readonly ProcEntry[]): Promise<void> {
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  if (child.connected) child.send({ type: 'stop' });
+  if ((await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) === false) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+  }
+  await sleep(500);
+  const alive = new Map((await readAllProcs()).map((p) => [p.pid, p.comm]));
+  for (const p of lastTree) {
+    if (p.pid !== child.pid && alive.get(p.pid) === p.comm) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // Exited between the read and the kill.
+      }
+    }
+  }
+}
+
+/** Asks the driver for the bots' frame counters (read outside the sampled window). */
+async function countFrames(child: ChildProcess, name: WayName): Promise<{ counts: FrameCounts; at: number }> {
+  const reply = new Promise<FrameCounts>((resolve) => {
+    const onMessage = (m: DriverMessage): void => {
+      if (m.type !== 'counts') return;
+      child.off('message', onMessage);
+      resolve(m.counts);
+    };
+    child.on('message', onMessage);
+  });
+  child.send({ type: 'count' });
+  const counts = await Promise.race([reply, sleep(15_000).then(() => Promise.reject(new BenchFailure(`${name}: no frame counts from the driver within 15 s`))), aborted]);
+  if (counts.unreadable > 0) throw new BenchFailure(`${name}: ${counts.unreadable} bot pages could not be read for frame counts`);
+  return { counts, at: performance.now() };
+}
+
+async function runWay(name: WayName, index: number, testbed: Testbed, media: DriverConfig['media']): Promise<WayResult> {
+  const config: DriverConfig = {
+    kind: WAYS[name].kind,
+    statsIntervalMs: name === 'agent-nostats' ? 0 : statsIntervalMs,
+    url: testbed.url,
+    room: `bench-${index + 1}-${name}`,
+    bots,
+    media,
+    joinTimeoutMs,
+    verifyTimeoutMs: 45_000,
+  };
+  const child = fork(new URL('./bots-per-core-driver.js', import.meta.url), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let lastTree: ProcEntry[] = [];
+  try {
+    const first = await Promise.race([
+      new Promise<DriverMessage>((resolve) => child.once('message', (m: DriverMessage) => resolve(m))),
+      new Promise<never>((_, reject) => child.once('exit', (code) => reject(new BenchFailure(`${name}: driver exited (${code}) before reporting`)))),
+      sleep(joinTimeoutMs + 120_000).then(() => Promise.reject(new BenchFailure(`${name}: bots not ready within ${joinTimeoutMs / 1000 + 120} s`))),
+      aborted,
+    ]);
+    lastTree = treeOf(child.pid as number, await readAllProcs());
+    if (first.type === 'failed') throw new BenchFailure(`${name}: ${first.message}`, first.checks);
+    if (first.type !== 'ready') throw new BenchFailure(`${name}: driver sent ${first.type} before ready`);
+    const before = await conditions();
+    const framesBefore = await countFrames(child, name);
+    const samples: TreeSample[] = [];
+    const benchCpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i <= seconds; i++) {
+      await Promise.race([sleep(Math.max(0, started + i * 1000 - performance.now())), aborted]);
+      const sample = await sampleTree(child.pid as number);
+      if (sample.procs.length === 0) throw new BenchFailure(`${name}: the driver exited during the window`);
+      samples.push(sample);
+      lastTree = sample.procs;
+    }
+    const used = process.cpuUsage(benchCpu);
+    const benchCores = (used.user + used.system) / 1e6 / ((performance.now() - started) / 1000);
+    const framesAfter = await countFrames(child, name);
+    const frameSeconds = (framesAfter.at - framesBefore.at) / 1000;
+    return {
+      name,
+      usage: summarize(samples),
+      joinMs: first.joinMs,
+      checks: first.checks,
+      benchCores,
+      decodedFps: (framesAfter.counts.decoded - framesBefore.counts.decoded) / frameSeconds / bots,
+      encodedFps: (framesAfter.counts.encoded - framesBefore.counts.encoded) / frameSeconds / bots,
+      receive: {
+        lost: framesAfter.counts.lost - framesBefore.counts.lost,
+        dropped: framesAfter.counts.dropped - framesBefore.counts.dropped,
+        plis: framesAfter.counts.plis - framesBefore.counts.plis,
+        freezes: framesAfter.counts.freezes - framesBefore.counts.freezes,
+      },
+      before,
+      after: await conditions(),
+    };
+  } finally {
+    await reap(child, lastTree);
+  }
+}
+
+const MB = 2 ** 20;
+const f = (n: number, digits: number): string => n.toFixed(digits);
+
+interface PerBot {
+  browserCores: number;
+  nodeCores: number;
+  cores: number;
+  browserPss: number;
+  nodePss: number;
+  pss: number;
+  rss: number;
+}
+
+function perBot(u: TreeUsage): PerBot {
+  return {
+    browserCores: u.childCores / bots,
+    nodeCores: u.rootCores / bots,
+    cores: (u.childCores + u.rootCores) / bots,
+    browserPss: u.childPssBytes / bots / MB,
+    nodePss: u.rootPssBytes / bots / MB,
+    pss: (u.childPssBytes + u.rootPssBytes) / bots / MB,
+    rss: (u.childRssBytes + u.rootRssBytes) / bots / MB,
+  };
+}
+
+function spread(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return `${f(at(0.1), 2)}–${f(at(0.9), 2)}`;
+}
+
+function report(results: WayResult[]): void {
+  say('');
+  say(`bots per way: ${bots} in one conference, ${width}x${height}@${fps} fake video + audio, window ${seconds} s after all decode video`);
+  say('counted: the driver child process (Node: Playwright client; for (b) the whole agent) + every process below it (browsers);');
+  say('not counted: this process (testbed SFU, sampler), shown as "bench" for context. Memory is PSS (shared pages split between processes).');
+  say('');
+  say('| way | cores/bot browsers + node = total | tree cores p10–p90 | PSS MB/bot browsers + node = total | RSS MB/bot (sum) | fps/bot decoded, encoded | procs | join s | bench cores | load 1/5/15 (start → end) | CPU pressure avg10 |');
+  say('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const p = perBot(r.usage);
+    say(
+      `| ${WAYS[r.name].label} | ${f(p.browserCores, 3)} + ${f(p.nodeCores, 3)} = **${f(p.cores, 3)}** | ${spread(r.usage.intervalCores)} | ${f(p.browserPss, 0)} + ${f(p.nodePss, 0)} = **${f(p.pss, 0)}** | ${f(p.rss, 0)} | ${f(r.decodedFps, 1)}, ${f(r.encodedFps, 1)} | ${r.usage.processes} | ${f(r.joinMs / 1000, 1)} | ${f(r.benchCores, 2)} | ${r.before.load} → ${r.after.load} | ${r.before.pressure} → ${r.after.pressure} |`,
+    );
+  }
+  say('');
+  for (const r of results) {
+    say(`${WAYS[r.name].label}: over the window, all bots' received video lost ${r.receive.lost} packets, dropped ${r.receive.dropped} frames, sent ${r.receive.plis} PLIs, froze ${r.receive.freezes} times`);
+  }
+  say(`expected fps/bot: ${(bots - 1) * fps} decoded, ${fps} encoded; a way well below it was starved of CPU (its cores/bot understate what it needs).`);
+  const by = new Map(results.map((r) => [r.name, perBot(r.usage)]));
+  const a = by.get('script');
+  const b = by.get('agent');
+  const b0 = by.get('agent-nostats');
+  const c = by.get('bare');
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  say('');
+  if (a && b) {
+    const cpu = a.cores / b.cores;
+    const mem = a.pss / b.pss;
+    say(`a/b CPU ${f(cpu, 2)} (browsers only ${f(a.browserCores / b.browserCores, 2)}), memory ${f(mem, 2)} (browsers only ${f(a.browserPss / b.browserPss, 2)}); target >= 4 for both: ${verdict(cpu >= 4 && mem >= 4)}`);
+  }
+  if (b && c) {
+    const cpu = b.cores / c.cores;
+    const mem = b.pss / c.pss;
+    say(`b/c CPU ${f(cpu, 2)} (browsers only ${f(b.browserCores / c.browserCores, 2)}), memory ${f(mem, 2)} (browsers only ${f(b.browserPss / c.browserPss, 2)}); target <= 1.25 for both: ${verdict(cpu <= 1.25 && mem <= 1.25)}`);
+  }
+  if (b && b0) {
+    const share = (b.cores - b0.cores) / b.cores;
+    say(
+      `stats collection at ${statsIntervalMs} ms: (b − b0)/b = ${f(share * 100, 1)} % of bot CPU (b ${f(b.cores, 3)}, b0 ${f(b0.cores, 3)} cores/bot; node side ${f(b.nodeCores, 3)} vs ${f(b0.nodeCores, 3)}); target <= 3 %: ${verdict(share <= 0.03)}`,
+    );
+  }
+}
+
+const results: WayResult[] = [];
+let testbed: Testbed | undefined;
+let exitCode = 0;
+try {
+  say(`bots-per-core: ${bots} bots, ways ${ways.join(', ')}, ${seconds} s windows; start conditions: load ${(await conditions()).load}`);
+  const cacheDir = defaultMediaCacheDir();
+  const [videoFile, audioFile] = await Promise.all([ensureFakeVideo({ width, height, fps, cacheDir }), ensureFakeAudio(cacheDir)]);
+  testbed = await startTestbed({ logger, signal: abort.signal });
+  const media = { width, height, fps, videoPath: videoFile.path, audioPath: audioFile.path, cacheDir };
+  for (const [i, name] of (ways as WayName[]).entries()) {
+    const result = await runWay(name, i, testbed, media);
+    const p = perBot(result.usage);
+    say(`${WAYS[name].label}: all ${bots} joined (${f(result.joinMs / 1000, 1)} s) and decode ${bots - 1} remote videos; ${f(p.cores, 3)} cores/bot, ${f(p.pss, 0)} MB PSS/bot`);
+    results.push(result);
+  }
+  report(results);
+} catch (error) {
+  exitCode = 1;
+  if (results.length > 0) report(results);
+  say('');
+  say(`bots-per-core FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  for (const check of error instanceof BenchFailure ? error.checks : []) {
+    say(`  ${check.bot}: ${check.problem ?? `ok (decodes ${check.decodingStreams} remote videos)`}`);
+  }
+} finally {
+  clearTimeout(budgetTimer);
+  await testbed?.stop();
+}
+process.exit(exitCode);
