@@ -20,6 +20,7 @@ const commandModules = await Promise.all([
   import('./schema.js'),
   import('./run.js'),
   import('./agent.js'),
+  import('./testbed.js'),
   import('./query.js'),
   import('./export.js'),
 ]);
