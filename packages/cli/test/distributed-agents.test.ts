@@ -179,13 +179,18 @@ placement: { onAgentLoss: ${policy} }
   const out = join(dir, `loss-${policy}`);
   const port = await freePort();
   const coordinator = startJlt(['run', file, '--out', out, '--wait-agents', '2', '--listen', `127.0.0.1:${port}`, '--token-file', tokenFile]);
-  await waitFor(() => coordinator.output().includes(`waiting for 2 agent(s) at ws://127.0.0.1:${port}`), 30_000, 'the coordinator to listen');
+  const listening = waitFor(() => coordinator.output().includes(`waiting for 2 agent(s) at ws://127.0.0.1:${port}`), 20_000, 'the coordinator to listen');
+  await listening.catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${coordinator.output()}`);
+  });
   const url = `ws://127.0.0.1:${port}`;
   const victim = startJlt(['agent', '--coordinator', url, '--token-file', tokenFile, '--name', 'victim', '--max-bots', '1', '--once']);
-  await waitFor(() => coordinator.output().includes('agent agent-1 "victim" connected'), 20_000, 'the victim to connect');
+  await waitFor(() => coordinator.output().includes('agent agent-1 "victim" connected'), 15_000, 'the victim to connect').catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${coordinator.output()}\nvictim:\n${victim.output()}`);
+  });
   const survivor = startJlt(['agent', '--coordinator', url, '--token-file', tokenFile, '--name', 'survivor', '--max-bots', String(survivorMaxBots), '--once']);
   const outputs = (): string => `coordinator:\n${coordinator.output()}\nvictim:\n${victim.output()}\nsurvivor:\n${survivor.output()}`;
-  await waitFor(() => coordinator.output().includes('bots joined 2/2'), 60_000, 'both bots to join').catch((error: unknown) => {
+  await waitFor(() => coordinator.output().includes('bots joined 2/2'), 35_000, 'both bots to join').catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${outputs()}`);
   });
   const joinedAt = Date.now();
@@ -195,7 +200,7 @@ placement: { onAgentLoss: ${policy} }
   const killedAtMs = Date.now();
   victim.child.kill('SIGKILL');
   await victim.exited;
-  const code = await exitCode(coordinator, 70_000);
+  const code = await exitCode(coordinator, 45_000);
   for (const pid of browsers) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -215,7 +220,7 @@ describe('distributed runs', () => {
       `conferences: 1
 participantsPerConference: 2
 placement: { keepConferencesTogether: false }
-duration: 10s
+duration: 15s
 thresholds:
   bot_join_success: ['rate>0.99']
 `,

@@ -25,6 +25,11 @@ export type AgentLossPolicy = 'fail' | 'continue' | 'redistribute';
 export interface CoordinatorSink {
   samples(samples: Sample[]): void;
   events(events: RunEvent[]): void;
+  /**
+   * Samples taken but not yet durable. While it exceeds `maxSinkBacklog`, acks are held: agents run
+   * out of credit and buffer on their side, so the coordinator never accepts more than it can store.
+   */
+  backlog?(): number;
 }
 
 export interface CoordinatorOptions {
@@ -52,6 +57,8 @@ export interface CoordinatorOptions {
   shouldAbort?: () => string | undefined;
   /** Heartbeats an agent may miss before it counts as lost (1 s apart). */
   missedHeartbeats?: number;
+  /** Sink backlog (samples) above which acks wait; default 100 000, one second at the ingest budget. */
+  maxSinkBacklog?: number;
 }
 
 export type CoordinatorStatus = 'completed' | 'interrupted' | 'agent-lost' | 'aborted';
@@ -104,6 +111,7 @@ interface AgentConnection {
 
 const HEARTBEAT_MS = 1_000;
 const TICK_MS = 250;
+const HELD_ACK_POLL_MS = 20;
 
 /**
  * Runs one plan over the agents that connect: authenticate → clock sync → shard by capacity →
@@ -121,6 +129,8 @@ export class Coordinator {
   private wake: () => void = () => {};
   private lostReason: string | undefined;
   private startAt: number | undefined;
+  private heldAcks: { connection: AgentConnection; seq: number }[] = [];
+  private heldAckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.now = options.now ?? Date.now;
@@ -248,6 +258,7 @@ export class Coordinator {
       throw error;
     } finally {
       this.phase = 'over';
+      clearInterval(this.heldAckTimer);
       for (const connection of this.connections) connection.channel.close('run over');
     }
   }
@@ -353,7 +364,7 @@ export class Coordinator {
       case 'samples':
         if (message.runId !== options.runId) return this.reject(connection, `samples for unknown run ${message.runId}`);
         options.sink.samples(message.samples);
-        this.sendNow(connection, { type: 'ack', upToSeq: message.seq });
+        this.ack(connection, message.seq);
         return;
       case 'events':
         if (message.runId !== options.runId) return this.reject(connection, `events for unknown run ${message.runId}`);
@@ -376,6 +387,27 @@ export class Coordinator {
         this.wake();
         return;
     }
+  }
+
+  private sinkOverloaded(): boolean {
+    return (this.options.sink.backlog?.() ?? 0) > (this.options.maxSinkBacklog ?? 100_000);
+  }
+
+  /** Acks in arrival order; held while the sink is behind, released together once it caught up. */
+  private ack(connection: AgentConnection, seq: number): void {
+    if (this.heldAcks.length === 0 && !this.sinkOverloaded()) {
+      this.sendNow(connection, { type: 'ack', upToSeq: seq });
+      return;
+    }
+    this.heldAcks.push({ connection, seq });
+    this.heldAckTimer ??= setInterval(() => {
+      if (this.sinkOverloaded()) return;
+      clearInterval(this.heldAckTimer);
+      this.heldAckTimer = undefined;
+      for (const held of this.heldAcks.splice(0)) {
+        if (!held.connection.closed) this.sendNow(held.connection, { type: 'ack', upToSeq: held.seq });
+      }
+    }, HELD_ACK_POLL_MS);
   }
 
   private reject(connection: AgentConnection, why: string): void {
@@ -473,11 +505,14 @@ export class Coordinator {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const signal = this.options.signal;
       const onAbort = (): void => done();
-      this.options.signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
       this.wake = done;
+      // The listener goes with the sleep: a run sleeps four times a second, for hours.
       function done(): void {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         resolve();
       }
     });
