@@ -264,6 +264,12 @@ export class Coordinator {
   }
 
   private result(status: CoordinatorStatus, reason: string | undefined, startedAt: number | undefined): CoordinatorResult {
+    for (const record of this.bots.values()) {
+      if (record.state === 'planned' || record.state === 'launching' || record.state === 'joining') {
+        record.state = 'failed';
+        record.reason = startedAt === undefined ? 'the run ended before it started' : 'the run ended before it joined';
+      }
+    }
     return {
       status,
       ...(reason ? { reason } : {}),
