@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,4 +47,20 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Rows of a SQL query against a run's results store, through `jlt query --format json`. */
+export async function queryResults(resultsDir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const result = await jlt(['query', resultsDir, sql, '--format', 'json']);
+  if (result.code !== 0) throw new Error(`jlt query failed (${result.code}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, unknown>[];
+}
+
+/** A loopback port nothing listens on at the moment: bound, then released. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jlt, jltBin, repoRoot, waitFor } from './cli-harness.js';
+import { freePort, jlt, jltBin, queryResults as query, repoRoot, waitFor } from './cli-harness.js';
 
 /**
  * Distributed runs with real processes: a coordinator (`jlt run --wait-agents 2 --listen …`) and
@@ -106,20 +105,6 @@ function killTree(pid: number | undefined): void {
 
 async function exitCode(proc: Proc, timeoutMs: number): Promise<number | null | 'hung'> {
   return Promise.race([proc.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), timeoutMs))]);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function query(resultsDir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const result = await jlt(['query', resultsDir, sql, '--format', 'json']);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, unknown>[];
 }
 
 async function readJson<T>(file: string): Promise<T> {

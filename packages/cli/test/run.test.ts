@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jlt, jltBin, spawnJlt, waitFor } from './cli-harness.js';
+import { freePort, jlt, jltBin, queryResults as query, spawnJlt, waitFor } from './cli-harness.js';
 
 interface MetricSummary {
   count?: number;
@@ -26,21 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function query(resultsDir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const result = await jlt(['query', resultsDir, sql, '--format', 'json']);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, unknown>[];
-}
 
 describe('jlt run against the testbed', () => {
   it('runs testbed-smoke: 3 bots join, receive video and audio, and every sample names its bridge', async () => {
@@ -98,7 +82,7 @@ thresholds:
   });
 
   it('fails fast with exit 3 and a clear message when the target URL is unreachable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const file = join(dir, 'unreachable.yaml');
     await writeFile(file, `name: unreachable\ntarget: { kind: jitsi, url: "http://127.0.0.1:${port}" }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n`);
     const result = await jlt(['run', file, '--out', join(dir, 'unreachable')], { timeoutMs: 30_000 });
