@@ -21,7 +21,7 @@ import type { Logger } from '../packages/core/dist/index.js';
 import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo } from '../packages/agents/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
 import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
-import { readAllProcs, sampleTree, summarize, treeOf, type ProcEntry, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
+import { readAllProcs, samplePss, sampleTree, summarize, treeOf, type ProcEntry, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,6 +68,8 @@ const logger: Logger = {
   },
 };
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const benchStarted = performance.now();
+const progress = (line: string): void => say(`[+${((performance.now() - benchStarted) / 1000).toFixed(1)} s] ${line}`);
 
 interface Conditions {
   load: string;
@@ -117,6 +119,7 @@ const aborted = new Promise<never>((_, reject) => {
 });
 aborted.catch(() => undefined);
 
+const PSS_EVERY_MS = 5_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Ends the child and, by pid, any process of its last tree still running under the same name. */
@@ -169,6 +172,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
   };
   const child = fork(new URL('./bots-per-core-driver.js', import.meta.url), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let lastTree: ProcEntry[] = [];
+  progress(`${name}: driver started`);
   try {
     const first = await Promise.race([
       new Promise<DriverMessage>((resolve) => child.once('message', (m: DriverMessage) => resolve(m))),
@@ -179,25 +183,42 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
     lastTree = treeOf(child.pid as number, await readAllProcs());
     if (first.type === 'failed') throw new BenchFailure(`${name}: ${first.message}`, first.checks);
     if (first.type !== 'ready') throw new BenchFailure(`${name}: driver sent ${first.type} before ready`);
+    progress(`${name}: all bots decode video; measuring ${seconds} s`);
     const before = await conditions();
     const framesBefore = await countFrames(child, name);
     const samples: TreeSample[] = [];
+    const pss: PssSample[] = [];
     const benchCpu = process.cpuUsage();
     const started = performance.now();
-    for (let i = 0; i <= seconds; i++) {
-      await Promise.race([sleep(Math.max(0, started + i * 1000 - performance.now())), aborted]);
-      const sample = await sampleTree(child.pid as number);
-      if (sample.procs.length === 0) throw new BenchFailure(`${name}: the driver exited during the window`);
-      samples.push(sample);
-      lastTree = sample.procs;
+    let windowOver = false;
+    // PSS every PSS_EVERY_MS on its own schedule, so slow smaps_rollup reads never delay the CPU samples.
+    const memory = (async () => {
+      for (let next = started; !windowOver; next += PSS_EVERY_MS) {
+        await Promise.race([sleep(Math.max(0, next - performance.now())), aborted]);
+        const tree = samples[samples.length - 1];
+        if (tree !== undefined && !windowOver) pss.push(await samplePss(tree));
+      }
+    })();
+    try {
+      for (let i = 0; i <= seconds; i++) {
+        await Promise.race([sleep(Math.max(0, started + i * 1000 - performance.now())), aborted]);
+        const sample = await sampleTree(child.pid as number);
+        if (sample.procs.length === 0) throw new BenchFailure(`${name}: the driver exited during the window`);
+        samples.push(sample);
+        lastTree = sample.procs;
+      }
+    } finally {
+      windowOver = true;
+      await memory.catch(() => undefined);
     }
+    if (pss.length === 0) pss.push(await samplePss(samples[samples.length - 1] as TreeSample));
     const used = process.cpuUsage(benchCpu);
     const benchCores = (used.user + used.system) / 1e6 / ((performance.now() - started) / 1000);
     const framesAfter = await countFrames(child, name);
     const frameSeconds = (framesAfter.at - framesBefore.at) / 1000;
     return {
       name,
-      usage: summarize(samples),
+      usage: summarize(samples, pss),
       joinMs: first.joinMs,
       checks: first.checks,
       benchCores,
@@ -213,7 +234,9 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
       after: await conditions(),
     };
   } finally {
+    progress(`${name}: stopping the driver`);
     await reap(child, lastTree);
+    progress(`${name}: driver and browsers gone`);
   }
 }
 
@@ -274,7 +297,15 @@ function report(results: WayResult[]): void {
   const c = by.get('bare');
   const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
   say('');
+  const perFrame = (r: WayResult | undefined): number | undefined =>
+    r === undefined || r.decodedFps + r.encodedFps <= 0 ? undefined : (perBot(r.usage).cores * 1000) / (r.decodedFps + r.encodedFps);
+  const frameCost = new Map(results.map((r) => [r.name, perFrame(r)]));
+  say(`CPU ms per video frame handled (decoded + encoded, per bot): ${results.map((r) => `${r.name} ${f(frameCost.get(r.name) ?? Number.NaN, 2)}`).join(', ')}`);
+  say('  (indicative only: it divides all of a bot\'s CPU, audio included, by its delivered frames; a starved way pays for frames it then drops)');
   if (a && b) {
+    const fa = frameCost.get('script');
+    const fb = frameCost.get('agent');
+    if (fa !== undefined && fb !== undefined) say(`a/b CPU per frame handled: ${f(fa / fb, 2)}`);
     const cpu = a.cores / b.cores;
     const mem = a.pss / b.pss;
     say(`a/b CPU ${f(cpu, 2)} (browsers only ${f(a.browserCores / b.browserCores, 2)}), memory ${f(mem, 2)} (browsers only ${f(a.browserPss / b.browserPss, 2)}); target >= 4 for both: ${verdict(cpu >= 4 && mem >= 4)}`);

@@ -19,16 +19,17 @@ export interface ProcEntry {
   rssBytes: number;
 }
 
-export interface TreeProc extends ProcEntry {
-  /** Undefined when smaps_rollup could not be read (the process exited meanwhile). */
-  pssBytes: number | undefined;
-}
-
 export interface TreeSample {
   /** performance.now() when the reading began. */
   at: number;
   rootPid: number;
-  procs: TreeProc[];
+  procs: ProcEntry[];
+}
+
+/** Summed PSS of a tree at one moment: the root process and everything below it. */
+export interface PssSample {
+  rootBytes: number;
+  childBytes: number;
 }
 
 /** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields are read after the last `)`. */
@@ -86,11 +87,21 @@ export async function pssBytes(pid: number): Promise<number | undefined> {
   return match?.[1] === undefined ? undefined : Number(match[1]) * 1024;
 }
 
+/** CPU ticks and RSS of the tree: cheap (one `stat` per process on the machine), taken every second. */
 export async function sampleTree(rootPid: number): Promise<TreeSample> {
   const at = performance.now();
-  const tree = treeOf(rootPid, await readAllProcs());
-  const pss = await Promise.all(tree.map((p) => pssBytes(p.pid)));
-  return { at, rootPid, procs: tree.map((p, i) => ({ ...p, pssBytes: pss[i] })) };
+  return { at, rootPid, procs: treeOf(rootPid, await readAllProcs()) };
+}
+
+/**
+ * PSS of the processes of a tree sample. `smaps_rollup` walks each process's page tables, which on a
+ * loaded machine takes seconds for a few dozen Chromium processes, so this is read less often and
+ * apart from the CPU samples.
+ */
+export async function samplePss(tree: TreeSample): Promise<PssSample> {
+  const pss = await Promise.all(tree.procs.map((p) => pssBytes(p.pid)));
+  const sum = (root: boolean): number => tree.procs.reduce((n, p, i) => n + ((p.pid === tree.rootPid) === root ? (pss[i] ?? 0) : 0), 0);
+  return { rootBytes: sum(true), childBytes: sum(false) };
 }
 
 export interface TreeUsage {
@@ -98,7 +109,7 @@ export interface TreeUsage {
   /** Mean cores over the window: the root process alone, and everything below it. */
   rootCores: number;
   childCores: number;
-  /** Mean over the samples of the summed PSS / RSS. */
+  /** Means over the samples of the summed PSS (PSS samples) and RSS (CPU samples). */
   rootPssBytes: number;
   childPssBytes: number;
   rootRssBytes: number;
@@ -107,6 +118,7 @@ export interface TreeUsage {
   intervalCores: number[];
   /** Process count of the tree in the last sample. */
   processes: number;
+  pssSamples: number;
 }
 
 /**
@@ -123,10 +135,10 @@ function ticksBetween(previous: TreeSample, current: TreeSample, isRoot: boolean
   return ticks;
 }
 
-export function summarize(samples: readonly TreeSample[]): TreeUsage {
+export function summarize(samples: readonly TreeSample[], pss: readonly PssSample[]): TreeUsage {
   const first = samples[0];
   const last = samples[samples.length - 1];
-  if (first === undefined || last === undefined || samples.length < 2) throw new Error('summarize needs at least two samples');
+  if (first === undefined || last === undefined || samples.length < 2 || pss.length === 0) throw new Error('summarize needs at least two CPU samples and one PSS sample');
   const seconds = (last.at - first.at) / 1000;
   let rootTicks = 0;
   let childTicks = 0;
@@ -140,18 +152,18 @@ export function summarize(samples: readonly TreeSample[]): TreeUsage {
     childTicks += c;
     intervalCores.push((r + c) / CLOCK_TICKS_PER_SECOND / ((cur.at - prev.at) / 1000));
   }
-  const mean = (pick: (s: TreeSample) => number): number => samples.reduce((sum, s) => sum + pick(s), 0) / samples.length;
-  const sum = (s: TreeSample, root: boolean, field: 'pssBytes' | 'rssBytes'): number =>
-    s.procs.filter((p) => (p.pid === s.rootPid) === root).reduce((n, p) => n + (p[field] ?? 0), 0);
+  const mean = <T>(list: readonly T[], pick: (s: T) => number): number => list.reduce((sum, s) => sum + pick(s), 0) / list.length;
+  const rss = (s: TreeSample, root: boolean): number => s.procs.filter((p) => (p.pid === s.rootPid) === root).reduce((n, p) => n + p.rssBytes, 0);
   return {
     seconds,
     rootCores: rootTicks / CLOCK_TICKS_PER_SECOND / seconds,
     childCores: childTicks / CLOCK_TICKS_PER_SECOND / seconds,
-    rootPssBytes: mean((s) => sum(s, true, 'pssBytes')),
-    childPssBytes: mean((s) => sum(s, false, 'pssBytes')),
-    rootRssBytes: mean((s) => sum(s, true, 'rssBytes')),
-    childRssBytes: mean((s) => sum(s, false, 'rssBytes')),
+    rootPssBytes: mean(pss, (p) => p.rootBytes),
+    childPssBytes: mean(pss, (p) => p.childBytes),
+    rootRssBytes: mean(samples, (s) => rss(s, true)),
+    childRssBytes: mean(samples, (s) => rss(s, false)),
     intervalCores,
     processes: last.procs.length,
+    pssSamples: pss.length,
   };
 }
