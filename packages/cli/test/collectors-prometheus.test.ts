@@ -1,12 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startServerCollectors, type ServerCollectors } from '@jlt/agents';
 import { collectSchema, type Logger, type RunEvent, type Sample } from '@jlt/core';
 import { startTestbed, type Testbed } from '@jlt/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './cli-harness.js';
+import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
 
 /*
  * End to end: the testbed's bridges serve /metrics with their process' CPU and memory, Debian's real
@@ -14,79 +11,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * REST surfaces) on the run clock.
  */
 
-const PROMETHEUS = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, deadlineMs: number): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`${what}: not reached within ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('server collectors against the testbed and a real Prometheus', () => {
   const logs: string[] = [];
   const logger: Logger = { log: (level, message) => void logs.push(`${level} ${message}`) };
-  const dir = mkdtempSync(join(tmpdir(), 'jlt-prometheus-'));
   let testbed: Testbed | undefined;
-  let prometheus: ChildProcess | undefined;
-  let prometheusOutput = '';
+  let prometheus: RunningPrometheus | undefined;
   let prometheusUrl = '';
 
   beforeAll(async () => {
     testbed = await startTestbed({ bridges: 2, octo: true, logger, statsIntervalMs: 1_000 });
-    const targets = testbed.bridges.map((b) => new URL(b.restUrl).host);
-    const port = await freePort();
-    prometheusUrl = `http://127.0.0.1:${port}`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: testbed',
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus.stdout?.on('data', (c: Buffer) => (prometheusOutput += c.toString()));
-    prometheus.stderr?.on('data', (c: Buffer) => (prometheusOutput += c.toString()));
-    await until(
-      'Prometheus ready',
-      async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${prometheusOutput.slice(-2000)}`);
-        return fetch(`${prometheusUrl}/-/ready`).then((r) => r.ok, () => false);
-      },
-      30_000,
-    );
+    const targets = testbed.bridges.map((b) => `'${new URL(b.restUrl).host}'`).join(', ');
+    prometheus = await startPrometheus(() => ['  - job_name: testbed', '    metrics_path: /metrics', '    static_configs:', `      - targets: [${targets}]`]);
+    prometheusUrl = prometheus.url;
   });
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (prometheus.exitCode === null) prometheus.kill('SIGKILL');
-    }
+    await prometheus?.stop();
     await testbed?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('returns per-bridge process CPU and memory series through the collector, tagged with the bridge', async () => {
@@ -116,10 +57,10 @@ describe('server collectors against the testbed and a real Prometheus', () => {
         signal: new AbortController().signal,
       });
       const bridgesWith = (metric: string): Set<string> => new Set(samples.filter((s) => s.metric === metric).map((s) => s.tags.bridge ?? '?'));
-      await until(
-        'pod series for both bridges',
+      await waitFor(
         () => ['pod_cpu_cores', 'pod_memory_bytes', 'jvb_stress'].every((m) => bridgesWith(m).size === 2),
         40_000,
+        'pod series for both bridges',
       );
     } finally {
       await collectors?.stop();
