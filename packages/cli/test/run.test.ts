@@ -54,7 +54,8 @@ describe('jlt run against the testbed', () => {
     expect(Number(untagged[0]!.n)).toBe(0);
 
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testsuite name="testbed-smoke" [^>]*tests="3" failures="0" errors="0"/);
+    const cases = summary.thresholds.length + 1;
+    expect(junit).toMatch(new RegExp(`<testsuite name="testbed-smoke" [^>]*tests="${cases}" failures="0" errors="0"`));
     const ndjson = (await readFile(join(out, 'samples.ndjson'), 'utf8')).trim().split('\n');
     expect(JSON.parse(ndjson.at(-1)!)).toMatchObject({ type: 'end', status: 'passed' });
   });

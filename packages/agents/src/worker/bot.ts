@@ -11,6 +11,8 @@ import { addressHost, botStatsToSamples } from './stats-samples.js';
 import { delay } from './delay.js';
 
 /** Converts this machine's epoch milliseconds to the coordinator's clock. */
+const MAX_UNTAGGED_SAMPLES = 10;
+
 export interface Clock {
   toCoordinatorTime(localMs: number): number;
 }
@@ -76,6 +78,8 @@ export class Bot {
   private currentPage: Page | undefined;
   private bridge = 'unknown';
   private bridgeFromPage = false;
+  /** Stats taken before the bridge is known (the first interval after join); tagged once it is. */
+  private untagged: ProbeSample[] = [];
   private bridgeTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   private status: BotState | undefined;
@@ -133,7 +137,24 @@ export class Bot {
         if (this.status === 'joined') this.setState('joined');
       }
     }
+    // The bot is on its bridge from the first packet; a sample taken before the page could say which
+    // waits (a few intervals at most) so that every sample carries the bridge it belongs to.
+    if (this.bridge === 'unknown' && this.untagged.length < MAX_UNTAGGED_SAMPLES) {
+      this.untagged.push(stats);
+      return;
+    }
+    this.flushUntagged();
+    this.emit(stats);
+  }
+
+  private emit(stats: ProbeSample): void {
     this.deps.samples(botStatsToSamples(stats, this.deps.clock.toCoordinatorTime(stats.t), this.tags, { bot: this.id }));
+  }
+
+  private flushUntagged(): void {
+    const waiting = this.untagged;
+    this.untagged = [];
+    for (const stats of waiting) this.emit(stats);
   }
 
   /** Joins, retrying per policy; each attempt gets a fresh context. Never throws for a failed join. */
@@ -243,6 +264,7 @@ export class Bot {
     this.currentPage = undefined;
     // Drained delivery keeps up to one interval of samples in the page; take them before it closes.
     if (this.deps.probeDelivery === 'drain' && page !== undefined && !page.isClosed()) await this.drain(page);
+    this.flushUntagged();
     await lease?.release();
   }
 
@@ -250,6 +272,7 @@ export class Bot {
     this.bridgeFromPage = true;
     if (bridge === this.bridge) return;
     this.bridge = bridge;
+    this.flushUntagged();
     if (this.status === 'joined') this.setState('joined');
   }
 
