@@ -57,18 +57,8 @@ export type DriverMessage =
   | { type: 'failed'; message: string; checks: BotCheck[] }
   | { type: 'counts'; counts: FrameCounts };
 
-/** What a quick Puppeteer-style script passes: the project's base flags and the fake-capture files. */
-const QUICK_SCRIPT_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+/** What a quick Puppeteer-style script passes: the project's base flags (without the pool's autoplay tweak) and the fake-capture files. */
+const QUICK_SCRIPT_ARGS = CHROMIUM_ARGS.filter((arg) => !arg.startsWith('--autoplay-policy'));
 
 /** Longest browser and Node timer; a probe at this interval collects nothing within a bench window. */
 const NEVER_MS = 2 ** 31 - 1;
