@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClockEstimator, offsetFromExchange, type TimeExchange } from './clock.js';
 import { JltError } from './errors.js';
+import { mulberry32 } from './test-support/random.js';
 
 /** An exchange between an agent whose clock is `offset` ms behind the coordinator's. */
 function exchange(offset: number, sendAt: number, upMs: number, processMs: number, downMs: number): TimeExchange {
@@ -9,16 +10,6 @@ function exchange(offset: number, sendAt: number, upMs: number, processMs: numbe
   const t2 = t1 + processMs;
   const t3 = t2 - offset + downMs;
   return { t0, t1, t2, t3 };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('offsetFromExchange', () => {

@@ -1,4 +1,5 @@
-import type { PlacementRecord, RunEvent, Sample } from '@jlt/core';
+import type { Logger, PlacementRecord, RunEvent, Sample } from '@jlt/core';
+import type { FetchLike } from './http-get.js';
 
 /**
  * Where server-side collectors deliver what they observe. Every method is synchronous and must only
@@ -30,4 +31,18 @@ export interface Collector {
   stop(): Promise<void>;
   /** Poll counts keyed by target (bridge id or query name). */
   counts(): Record<string, PollCounts>;
+}
+
+/** What every collector runs on: the run clock, where results go, and how it is stopped. */
+export interface CollectorRuntime {
+  /** The scenario name, a tag on every sample. */
+  scenario: string;
+  intervalMs?: number;
+  /** Per-poll timeout; defaults to 80 % of the interval. */
+  timeoutMs?: number;
+  now(): number;
+  sink: CollectorSink;
+  logger: Logger;
+  signal: AbortSignal;
+  fetch?: FetchLike;
 }

@@ -5,6 +5,7 @@ import type { Logger, PlacementRecord, RunEvent, Sample } from '@jlt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSink } from './collector.js';
 import { startJvbRestCollector, type DebugSnapshot } from './jvb-rest-collector.js';
+import { until } from './until.test-support.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../../jitsi/test/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -83,14 +84,6 @@ function memorySink(): CollectorSink & { s: Sample[]; e: RunEvent[]; p: Placemen
 
 const logs: string[] = [];
 const logger: Logger = { log: (level, message) => void logs.push(`${level} ${message}`) };
-
-async function until(condition: () => boolean, deadlineMs = 8_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('startJvbRestCollector', () => {
   const names = ['good', 'peer', 'html', 'truncated', 'wrong-types', 'slow', 'legacy'] as const;

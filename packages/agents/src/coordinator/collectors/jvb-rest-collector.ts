@@ -1,4 +1,4 @@
-import type { Logger, PlacementRecord, Sample } from '@jlt/core';
+import type { PlacementRecord, Sample } from '@jlt/core';
 import {
   jvbGauges,
   parseColibriStats,
@@ -7,9 +7,9 @@ import {
   roomFromConferenceName,
   type JvbGaugeName,
 } from '@jlt/jitsi';
-import type { BridgeEndpoint, Collector, CollectorSink, PollCounts } from './collector.js';
+import type { BridgeEndpoint, Collector, CollectorRuntime, PollCounts } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
-import { httpGetJson, redactUrl, type FetchLike } from './http-get.js';
+import { httpGetJson, redactUrl } from './http-get.js';
 import { pollTimeoutFor, startPoller, type Poller } from './poller.js';
 
 /** JVB recomputes its `/colibri/stats` gauges every 5 s (`videobridge.stats.interval`). */
@@ -22,18 +22,8 @@ export interface DebugSnapshot {
   records: PlacementRecord[];
 }
 
-export interface JvbRestCollectorOptions {
-  /** The scenario name, a tag on every sample. */
-  scenario: string;
+export interface JvbRestCollectorOptions extends CollectorRuntime {
   bridges: readonly BridgeEndpoint[];
-  intervalMs?: number;
-  /** Per-poll timeout; defaults to 80 % of the interval. */
-  timeoutMs?: number;
-  now(): number;
-  sink: CollectorSink;
-  logger: Logger;
-  signal: AbortSignal;
-  fetch?: FetchLike;
   /** Called after each successful `/debug` poll with the bridge's complete placement, including "nothing". */
   onDebugSnapshot?(snapshot: DebugSnapshot): void;
 }

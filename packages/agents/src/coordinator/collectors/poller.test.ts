@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pollTimeoutFor, startPoller } from './poller.js';
-
-async function until(condition: () => boolean, deadlineMs = 5_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { until } from './until.test-support.js';
 
 describe('pollTimeoutFor', () => {
   it.each([
@@ -37,7 +30,7 @@ describe('startPoller', () => {
     });
     try {
       expect(calls).toBe(1);
-      await until(() => calls >= 4);
+      await until(() => calls >= 4, 5_000);
     } finally {
       await poller.stop();
     }
@@ -61,10 +54,10 @@ describe('startPoller', () => {
       onSkip: (n) => skips.push(n),
     });
     try {
-      await until(() => skips.length >= 3);
+      await until(() => skips.length >= 3, 5_000);
       expect(calls).toBe(1);
       release?.();
-      await until(() => calls === 2);
+      await until(() => calls === 2, 5_000);
     } finally {
       release?.();
       await poller.stop();
@@ -88,7 +81,7 @@ describe('startPoller', () => {
           });
         }),
     });
-    await until(() => reasons.length === 1);
+    await until(() => reasons.length === 1, 5_000);
     expect(reasons).toEqual(['TimeoutError']);
     controller.abort();
     await poller.stop();

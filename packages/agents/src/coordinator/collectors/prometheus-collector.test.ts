@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSink } from './collector.js';
 import { createPrometheusClient } from './prometheus-api.js';
 import { builtInPodQueries, resolvePrometheusCredentials, startPrometheusCollector } from './prometheus-collector.js';
+import { until } from './until.test-support.js';
 
 interface Seen {
   path: string;
@@ -54,14 +55,6 @@ function memorySink(): CollectorSink & { s: Sample[]; e: RunEvent[]; p: Placemen
   const e: RunEvent[] = [];
   const p: PlacementRecord[] = [];
   return { s, e, p, samples: (x) => void s.push(...x), events: (x) => void e.push(...x), placement: (x) => void p.push(...x) };
-}
-
-async function until(condition: () => boolean, deadlineMs = 8_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('Prometheus collection', () => {

@@ -1,7 +1,7 @@
-import { JltError, type CollectOptions, type Logger, type Sample } from '@jlt/core';
-import type { BridgeEndpoint, Collector, CollectorSink } from './collector.js';
+import { JltError, type CollectOptions, type Sample } from '@jlt/core';
+import type { BridgeEndpoint, Collector, CollectorRuntime } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
-import { redactUrl, type FetchLike } from './http-get.js';
+import { redactUrl } from './http-get.js';
 import { pollTimeoutFor, startPoller } from './poller.js';
 import { createPrometheusClient, type PrometheusCredentials, type PrometheusSeries } from './prometheus-api.js';
 
@@ -16,8 +16,7 @@ const MAX_TAG_VALUES = 10;
 /** The longest range one poll asks for, in steps (Prometheus refuses more than 11 000 points per series). */
 const MAX_STEPS_PER_POLL = 1_000;
 
-export interface PrometheusCollectorOptions {
-  scenario: string;
+export interface PrometheusCollectorOptions extends CollectorRuntime {
   prometheus: PrometheusCollectOptions;
   /** Environment to read the credentials from; only the variables the scenario names are read. */
   env: Readonly<Record<string, string | undefined>>;
@@ -29,12 +28,6 @@ export interface PrometheusCollectorOptions {
   bridgeAddresses?: Readonly<Record<string, string>>;
   /** Default: `prometheus.interval`, else 15 s. */
   intervalMs?: number;
-  timeoutMs?: number;
-  now(): number;
-  sink: CollectorSink;
-  logger: Logger;
-  signal: AbortSignal;
-  fetch?: FetchLike;
   /** Window of the built-in CPU `rate()` (default `1m`, four scrapes at Prometheus' default 15 s). */
   rateWindow?: string;
 }

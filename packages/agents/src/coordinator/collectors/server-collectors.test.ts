@@ -5,6 +5,7 @@ import { collectSchema, JltError, type Logger, type PlacementRecord, type RunEve
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandRunner } from './command-runner.js';
 import { startServerCollectors } from './server-collectors.js';
+import { until } from './until.test-support.js';
 
 const stats = JSON.parse(readFileSync(new URL('../../../../jitsi/test/fixtures/colibri-stats.jvb-2.3.63.relay-enabled.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -20,14 +21,6 @@ function debugOf(endpoints: string[], relay: string) {
 }
 
 const logger: Logger = { log: () => {} };
-
-async function until(condition: () => boolean, deadlineMs = 8_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('startServerCollectors', () => {
   const servers: Server[] = [];
