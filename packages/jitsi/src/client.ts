@@ -1,4 +1,4 @@
-import { JltError } from '@jlt/core';
+import { JltError, deadlineSignal } from '@jlt/core';
 import type { z } from 'zod';
 import { healthFromResponse, JvbVersionSchema, type JvbHealth, type JvbVersion } from './about.js';
 import { ColibriStatsSchema, type ColibriStats } from './colibri-stats.js';
@@ -80,14 +80,13 @@ export function createJvbClient(restUrl: string, options: JvbClientOptions = {})
 
   async function get(path: string, accept: string): Promise<{ url: string; status: number; body: string }> {
     const url = new URL(path, base).href;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const deadline = deadlineSignal(timeoutMs, options.signal);
     try {
-      const response = await fetchImpl(url, { signal, headers: { accept } });
+      const response = await fetchImpl(url, { signal: deadline.signal, headers: { accept } });
       const body = await response.text();
       return { url, status: response.status, body };
     } catch (error) {
-      if (timeout.aborted) {
+      if (deadline.timedOut) {
         throw new JvbRequestError(url, 'timeout', `no complete answer within ${timeoutMs} ms`, {
           hint: 'The bridge is overloaded or the address leads nowhere; raise the timeout only if the bridge is known to be slow.',
           cause: error,
@@ -95,6 +94,8 @@ export function createJvbClient(restUrl: string, options: JvbClientOptions = {})
       }
       if (options.signal?.aborted) throw new JvbRequestError(url, 'aborted', 'request aborted', { hint: 'The run was stopped.', cause: error });
       throw new JvbRequestError(url, 'unreachable', describeNetworkError(error), { hint: UNREACHABLE_HINT, cause: error });
+    } finally {
+      deadline.dispose();
     }
   }
 

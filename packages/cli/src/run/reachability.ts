@@ -1,12 +1,13 @@
-import { JltError } from '@jlt/core';
+import { JltError, deadlineSignal } from '@jlt/core';
 
 /**
  * Fails fast, with the target's own words, when a meeting URL cannot answer HTTP: a bot would
  * otherwise spend its whole join timeout on a dead host. Any HTTP status counts as reachable.
  */
 export async function assertReachable(url: string, signal: AbortSignal, timeoutMs = 5_000): Promise<void> {
+  const deadline = deadlineSignal(timeoutMs, signal);
   try {
-    const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+    const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: deadline.signal });
     await response.body?.cancel();
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -15,5 +16,7 @@ export async function assertReachable(url: string, signal: AbortSignal, timeoutM
       hint: 'check the URL (--target-url, JLT_TARGET_URL or target.url) and that this machine can reach it',
       cause: error,
     });
+  } finally {
+    deadline.dispose();
   }
 }

@@ -1,3 +1,4 @@
+import { deadlineSignal } from '@jlt/core';
 import type { PollCounts } from './collector.js';
 
 export interface PollerOptions {
@@ -47,13 +48,14 @@ export function startPoller(options: PollerOptions): Poller {
       options.onSkip?.(counts.skipped);
     } else {
       counts.polls += 1;
-      const signal = AbortSignal.any([stopController.signal, AbortSignal.timeout(options.timeoutMs)]);
+      const deadline = deadlineSignal(options.timeoutMs, stopController.signal);
       inFlight = options
-        .poll(signal)
+        .poll(deadline.signal)
         .catch(() => {
           counts.failures += 1;
         })
         .finally(() => {
+          deadline.dispose();
           inFlight = undefined;
         });
     }
