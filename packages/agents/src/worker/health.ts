@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { RunEvent, Sample } from '@jlt/core';
 import type { Clock } from './bot.js';
 import { cpuCoresBetween, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from './proc-tree.js';
@@ -46,7 +46,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
   const lagLimitMs = options.lagSaturatedMs ?? 200;
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
-  let previous: { at: number; tree: ProcStat[] } | undefined;
+  let previous: { monotonicMs: number; all: ProcStat[] } | undefined;
   let latest: HealthReading | undefined;
   let hotInARow = 0;
   let saturated = false;
@@ -56,7 +56,12 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
   const tags = { scenario: options.tags.scenario, agent: options.tags.agent };
   const tick = async (): Promise<void> => {
     const at = options.now();
-    const tree = processTree(rootPid, await readAllProcStats(options.procDir));
+    // The reading is spread over the async read; its midpoint on the monotonic clock is the best
+    // estimate of when the ticks were taken, and wall-clock steps cannot distort the elapsed time.
+    const readStartMs = performance.now();
+    const all = await readAllProcStats(options.procDir);
+    const monotonicMs = (readStartMs + performance.now()) / 2;
+    const tree = processTree(rootPid, all);
     const lagP99Ms = lag.percentile(99) / 1e6;
     lag.reset();
     if (stopped) return;
@@ -67,7 +72,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
       { metric: 'agent_event_loop_lag_ms', value: lagP99Ms, time, tags },
     ];
     if (previous !== undefined) {
-      const cpuCores = cpuCoresBetween(previous.tree, tree, at - previous.at);
+      const cpuCores = cpuCoresBetween(previous.all, tree, monotonicMs - previous.monotonicMs);
       out.unshift({ metric: 'agent_cpu_cores', value: cpuCores, time, tags });
       latest = { cpuCores, memoryBytes, eventLoopLagP99Ms: lagP99Ms };
       hotInARow = cpuCores > cpuShare * cores ? hotInARow + 1 : 0;
@@ -82,7 +87,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
         ]);
       }
     }
-    previous = { at, tree };
+    previous = { monotonicMs, all };
     options.samples(out);
   };
   const timer = setInterval(() => {

@@ -40,6 +40,7 @@ describe('cpuCoresBetween', () => {
     { name: 'two processes, half a second', prev: [s(1, 0), s(2, 0)], cur: [s(1, 25), s(2, 25)], ms: 500, cores: 1 },
     { name: 'a new process counts all its ticks', prev: [s(1, 0)], cur: [s(1, 10), s(3, 40)], ms: 1000, cores: 0.5 },
     { name: 'an exited process counts nothing', prev: [s(1, 0), s(2, 500)], cur: [s(1, 20)], ms: 1000, cores: 0.2 },
+    { name: 'a process that existed before but joined the tree since counts only its delta', prev: [s(1, 0), s(4, 9_000)], cur: [s(1, 10), s(4, 9_030)], ms: 1000, cores: 0.4 },
     { name: 'no time elapsed', prev: [s(1, 0)], cur: [s(1, 20)], ms: 0, cores: 0 },
   ])('$name', ({ prev, cur, ms, cores }) => {
     expect(cpuCoresBetween(prev, cur, ms)).toBeCloseTo(cores, 9);

@@ -66,8 +66,11 @@ export async function readAllProcStats(procDir = '/proc'): Promise<ProcStat[]> {
 }
 
 /**
- * CPU cores used between two readings of the same tree: per-process tick deltas (a process new in
- * `current` counts all its ticks; one that exited counts nothing more) over the elapsed time.
+ * CPU cores used by the processes in `current` since the reading `previous`, over the elapsed time.
+ * `previous` must hold every process of that reading, not only the tree's: a process that already
+ * existed then but has joined the tree since (reparented, or missed by a racing read) counts only its
+ * delta, never its lifetime ticks, which would show as more cores than the machine has. A process
+ * started since counts all its ticks; one that exited counts nothing more.
  */
 export function cpuCoresBetween(previous: readonly ProcStat[], current: readonly ProcStat[], elapsedMs: number): number {
   if (elapsedMs <= 0) return 0;
