@@ -101,6 +101,10 @@ collect:
     const fromDebug = await placement('debug');
     expect(fromDebug.length).toBeGreaterThanOrEqual(3);
     expect(await placement('bot')).toEqual(fromDebug);
+    // Bots report their Jitsi endpoint id, so the match holds per endpoint, not only per conference.
+    const endpointsAt = async (source: string): Promise<string[]> =>
+      (await queryResults(out, `select distinct endpoint || '@' || bridge as place from placement where source = '${source}' order by place`)).map((r) => String(r.place));
+    expect(await endpointsAt('bot')).toEqual(await endpointsAt('debug'));
 
     const p95 = await queryResults(
       out,

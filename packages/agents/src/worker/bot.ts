@@ -78,6 +78,8 @@ export class Bot {
   private currentPage: Page | undefined;
   private bridge = 'unknown';
   private bridgeFromPage = false;
+  /** The Jitsi endpoint id (`getMyUserId()`), once the page has told it; lets placement compare per endpoint. */
+  private endpoint: string | undefined;
   /** Stats taken before the bridge is known (the first interval after join); tagged once it is. */
   private untagged: ProbeSample[] = [];
   private bridgeTimer: NodeJS.Timeout | undefined;
@@ -125,8 +127,12 @@ export class Bot {
     this.deps.events([{ time: this.deps.clock.toCoordinatorTime(this.deps.now()), kind, level, message, tags: this.tags, meta: { bot: this.id, ...meta } }]);
   }
 
+  private get sampleMeta(): Record<string, string> {
+    return this.endpoint === undefined ? { bot: this.id } : { bot: this.id, endpoint: this.endpoint };
+  }
+
   private sample(metric: string, value: number): void {
-    this.deps.samples([{ metric, value, time: this.deps.clock.toCoordinatorTime(this.deps.now()), tags: this.tags, meta: { bot: this.id } }]);
+    this.deps.samples([{ metric, value, time: this.deps.clock.toCoordinatorTime(this.deps.now()), tags: this.tags, meta: this.sampleMeta }]);
   }
 
   private onProbeSample(stats: ProbeSample): void {
@@ -148,7 +154,7 @@ export class Bot {
   }
 
   private emit(stats: ProbeSample): void {
-    this.deps.samples(botStatsToSamples(stats, this.deps.clock.toCoordinatorTime(stats.t), this.tags, { bot: this.id }));
+    this.deps.samples(botStatsToSamples(stats, this.deps.clock.toCoordinatorTime(stats.t), this.tags, this.sampleMeta));
   }
 
   private flushUntagged(): void {
@@ -180,6 +186,7 @@ export class Bot {
           now: () => this.deps.now(),
         });
         const joinTimeMs = this.deps.now() - flowStarted;
+        if (state?.userId !== undefined) this.endpoint = state.userId;
         if (state?.bridgeIp !== undefined) this.setBridgeFromPage(state.bridgeIp);
         this.sample('bot_join_time_ms', joinTimeMs);
         this.sample('bot_join_success', 1);
@@ -284,6 +291,7 @@ export class Bot {
       page
         .evaluate(probeConferenceState)
         .then((state) => {
+          if (state.userId !== undefined) this.endpoint = state.userId;
           if (state.bridgeIp !== undefined) this.setBridgeFromPage(state.bridgeIp);
         })
         .catch(() => undefined);
