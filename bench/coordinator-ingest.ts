@@ -195,7 +195,7 @@ async function runCoordinator(): Promise<void> {
         events(events) {
           store.addEvents(events);
         },
-        backlog: () => received - store.flushStats.durableSamples,
+        backlogAgeMs: () => store.pendingAgeMs(),
       },
       logger: { log: (level, message) => level !== 'info' && level !== 'debug' && process.stderr.write(`${level}: ${message}\n`) },
       signal: abort.signal,

@@ -97,6 +97,21 @@ describe('ResultsStore', () => {
     expect(await read(dir, 'SELECT version FROM format_version')).toEqual([{ version: RESULTS_FORMAT_VERSION }]);
   });
 
+  it('reports the age of the oldest data not yet durable, and zero once a flush committed it', async () => {
+    const dir = await tempDir();
+    const store = await ResultsStore.create(dir, {}, { flushIntervalMs: 60_000 });
+    expect(store.pendingAgeMs()).toBe(0);
+    store.addSamples([{ metric: 'm', value: 1, time: 1_000, tags: {} }]);
+    store.addEvents([{ time: 1_000, kind: 'k', level: 'info', message: 'x' }]);
+    const added = performance.now();
+    expect(store.pendingAgeMs(added + 700)).toBeGreaterThanOrEqual(700);
+    const flushing = store.flush();
+    expect(store.pendingAgeMs(added + 800), 'a flush in progress is still pending').toBeGreaterThanOrEqual(800);
+    await flushing;
+    expect(store.pendingAgeMs()).toBe(0);
+    await store.close();
+  });
+
   it('makes buffered samples durable within a second without being closed, in chunks', async () => {
     const dir = await tempDir();
     const flushes: FlushStats[] = [];

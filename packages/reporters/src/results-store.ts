@@ -48,6 +48,8 @@ export class ResultsStore {
   private events: RunEvent[] = [];
   private placement: PlacementRecord[] = [];
   private bufferedSince: number | undefined;
+  /** `bufferedSince` of every flush taken but not yet committed, oldest first (flushes run in order). */
+  private readonly flushingSince: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private meta: Record<string, unknown> = {};
@@ -73,6 +75,15 @@ export class ResultsStore {
 
   get flushStats(): Readonly<FlushStats> {
     return { ...this.stats };
+  }
+
+  /**
+   * How long the oldest sample, event or placement record not yet durable has waited, ms (0 when
+   * everything is durable): what a sender must keep under a second, whatever the sample rate.
+   */
+  pendingAgeMs(now = performance.now()): number {
+    const oldest = this.flushingSince[0] ?? this.bufferedSince;
+    return oldest === undefined ? 0 : Math.max(0, now - oldest);
   }
 
   addSamples(samples: readonly Sample[]): void {
@@ -121,27 +132,37 @@ export class ResultsStore {
     this.placement = [];
     this.bufferedSince = undefined;
     if (since === undefined) return this.writing;
+    this.flushingSince.push(since);
     return this.serialise(async () => {
-      if (this.failure || this.closed) return;
-      const started = performance.now();
       try {
-        await this.writer.appendSamples(samples, yieldToEventLoop);
-        this.writer.appendEvents(events);
-        this.writer.appendPlacement(placement);
-        this.writer.commit();
-      } catch (error) {
-        this.fail(error);
-        return;
+        await this.commitFlush(samples, events, placement, since);
+      } finally {
+        this.flushingSince.shift();
       }
-      const done = performance.now();
-      const s = this.stats;
-      s.flushes += 1;
-      s.durableSamples += samples.length;
-      s.lastFlushMs = done - started;
-      s.lastLatencyMs = done - since;
-      s.maxLatencyMs = Math.max(s.maxLatencyMs, s.lastLatencyMs);
-      this.options.onFlush?.({ ...s });
     });
+  }
+
+  /** Writes one flush's data and commits; the first failure is kept and later flushes drop theirs. */
+  private async commitFlush(samples: Sample[], events: RunEvent[], placement: PlacementRecord[], since: number): Promise<void> {
+    if (this.failure || this.closed) return;
+    const started = performance.now();
+    try {
+      await this.writer.appendSamples(samples, yieldToEventLoop);
+      this.writer.appendEvents(events);
+      this.writer.appendPlacement(placement);
+      this.writer.commit();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    const done = performance.now();
+    const s = this.stats;
+    s.flushes += 1;
+    s.durableSamples += samples.length;
+    s.lastFlushMs = done - started;
+    s.lastLatencyMs = done - since;
+    s.maxLatencyMs = Math.max(s.maxLatencyMs, s.lastLatencyMs);
+    this.options.onFlush?.({ ...s });
   }
 
   /** Flushes everything, checkpoints and closes the store; rethrows the first write failure, if any. */

@@ -135,6 +135,51 @@ describe('Coordinator with agents over real channels', () => {
     }
   });
 
+  it('holds acks while the sink is behind and releases them when it catches up, losing no sample', async () => {
+    const out = collector();
+    let behind = false;
+    let batchesReceived = 0;
+    const sink = {
+      samples: (s: Sample[]) => {
+        batchesReceived++;
+        out.sink.samples(s);
+      },
+      events: out.sink.events,
+      backlogAgeMs: () => (behind ? 5_000 : 0),
+    };
+    const coordinator = new Coordinator(coordinatorOptions({ sink, plan: plan(1, 2, 2_500) }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    const acks: number[] = [];
+    const send = coordinatorSide.send.bind(coordinatorSide);
+    coordinatorSide.send = (text: string) => {
+      const message = JSON.parse(text) as { type: string; upToSeq?: number };
+      if (message.type === 'ack') acks.push(message.upToSeq ?? -1);
+      return send(text);
+    };
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide);
+    const running = coordinator.run();
+
+    await waitFor(() => acks.length >= 2, 10_000);
+    behind = true;
+    const acksWhenBehind = acks.length;
+    const batchesWhenBehind = batchesReceived;
+    await waitFor(() => batchesReceived >= batchesWhenBehind + 2, 10_000);
+    expect(acks.length, 'no ack while the sink is behind').toBe(acksWhenBehind);
+    behind = false;
+    await waitFor(() => acks.length > acksWhenBehind, 10_000);
+
+    const result = await running;
+    await session;
+    expect(result.status).toBe('completed');
+    expect(acks).toEqual([...acks].sort((a, b) => a - b));
+    const perBot = new Map<string, number[]>();
+    for (const sample of out.samples) perBot.set(String(sample.meta?.bot), [...(perBot.get(String(sample.meta?.bot)) ?? []), sample.time]);
+    expect([...perBot.keys()].sort()).toEqual(['c0-p0', 'c0-p1']);
+    // The fake share samples every 50 ms for the whole 2.5 s hold: a held ack may slow sending, never drop.
+    for (const times of perBot.values()) expect(times.length).toBeGreaterThanOrEqual(30);
+  });
+
   it('rejects malformed, unauthenticated and out-of-order messages without ending the run', async () => {
     const out = collector();
     const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 400) }));

@@ -26,10 +26,11 @@ export interface CoordinatorSink {
   samples(samples: Sample[]): void;
   events(events: RunEvent[]): void;
   /**
-   * Samples taken but not yet durable. While it exceeds `maxSinkBacklog`, acks are held: agents run
-   * out of credit and buffer on their side, so the coordinator never accepts more than it can store.
+   * How long the oldest data taken but not yet durable has waited, ms. While it exceeds
+   * `maxSinkBacklogMs`, acks are held: agents run out of credit and buffer on their side, so the
+   * coordinator accepts only what it can make durable in time, whatever its speed.
    */
-  backlog?(): number;
+  backlogAgeMs?(): number;
 }
 
 export interface CoordinatorOptions {
@@ -57,8 +58,11 @@ export interface CoordinatorOptions {
   shouldAbort?: () => string | undefined;
   /** Heartbeats an agent may miss before it counts as lost (1 s apart). */
   missedHeartbeats?: number;
-  /** Sink backlog (samples) above which acks wait; default 100 000, one second at the ingest budget. */
-  maxSinkBacklog?: number;
+  /**
+   * Sink backlog age above which acks wait; default 300 ms, so that with the samples still in flight
+   * (at most the agents' unacked batches) data becomes durable within a second of receipt.
+   */
+  maxSinkBacklogMs?: number;
 }
 
 export type CoordinatorStatus = 'completed' | 'interrupted' | 'agent-lost' | 'aborted';
@@ -396,7 +400,7 @@ export class Coordinator {
   }
 
   private sinkOverloaded(): boolean {
-    return (this.options.sink.backlog?.() ?? 0) > (this.options.maxSinkBacklog ?? 100_000);
+    return (this.options.sink.backlogAgeMs?.() ?? 0) > (this.options.maxSinkBacklogMs ?? 300);
   }
 
   /** Acks in arrival order; held while the sink is behind, released together once it caught up. */

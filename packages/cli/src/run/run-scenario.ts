@@ -169,7 +169,7 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
         ingest(tagged);
       },
       events: recordEvents,
-      backlog: () => store.sampleCount - store.flushStats.durableSamples,
+      backlogAgeMs: () => store.pendingAgeMs(),
     };
 
     const token = overrides.tokenFile ? await readToken(overrides.tokenFile) : randomBytes(24).toString('hex');
