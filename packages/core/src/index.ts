@@ -26,6 +26,7 @@ export * from './metrics/registry.js';
 export * from './thresholds/evaluate.js';
 export * from './clock.js';
 export * from './protocol.js';
+export * from './sample-batch.js';
 export * from './summary.js';
 export * from './outputs/output.js';
 export * from './outputs/manager.js';

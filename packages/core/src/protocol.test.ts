@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Sample } from './metrics/sample.js';
 import {
   type AgentMessage,
   type CoordinatorMessage,
@@ -8,6 +9,7 @@ import {
   encodeMessage,
   sampleSchema,
 } from './protocol.js';
+import { packSamples } from './sample-batch.js';
 
 const env = { v: PROTOCOL_VERSION, seq: 3, ts: 1_700_000_000_000 } as const;
 const bot = {
@@ -82,7 +84,8 @@ describe('decodeMessage rejects', () => {
     { name: 'non-JSON', data: '{"v":1,', code: 'not-json', message: /^message is not JSON: / },
     { name: 'a JSON array', data: '[1,2]', code: 'not-an-object', message: /not a JSON object/ },
     { name: 'a JSON string', data: '"hello"', code: 'not-an-object', message: /not a JSON object/ },
-    { name: 'a newer version', data: JSON.stringify({ ...heartbeat, v: 2 }), code: 'wrong-version', message: /protocol version 2 is not supported; this side speaks version 1/, type: 'heartbeat', seq: 3 },
+    { name: 'a newer version', data: JSON.stringify({ ...heartbeat, v: PROTOCOL_VERSION + 1 }), code: 'wrong-version', message: new RegExp(`protocol version ${PROTOCOL_VERSION + 1} is not supported; this side speaks version ${PROTOCOL_VERSION}`), type: 'heartbeat', seq: 3 },
+    { name: 'an unpacked sample batch of version 1', data: JSON.stringify({ ...env, v: 1, type: 'samples', runId: 'r', samples: [{ metric: 'm', value: 1, time: 1, tags: {} }] }), code: 'wrong-version', message: /protocol version 1 is not supported/, type: 'samples' },
     { name: 'a missing version', data: JSON.stringify({ type: 'heartbeat', seq: 1, ts: 0, activeBots: 0 }), code: 'wrong-version', message: /version undefined/, type: 'heartbeat', seq: 1 },
     { name: 'an unknown type', data: JSON.stringify({ ...env, type: 'launch-missiles' }), code: 'unknown-type', message: /unknown agent message type "launch-missiles"; expected one of: hello, time-request/, type: 'launch-missiles' },
     { name: 'a coordinator type from an agent', data: JSON.stringify({ ...env, type: 'ack', upToSeq: 1 }), code: 'unknown-type', message: /unknown agent message type "ack"/ },
@@ -91,8 +94,15 @@ describe('decodeMessage rejects', () => {
     { name: 'a missing field', data: JSON.stringify({ ...env, type: 'ready' }), code: 'invalid', message: /^invalid ready message: runId: /, type: 'ready', seq: 3 },
     { name: 'a negative seq', data: JSON.stringify({ ...heartbeat, seq: -1 }), code: 'invalid', message: /seq: / },
     { name: 'a bad bot state', data: JSON.stringify({ ...env, type: 'bot-state', runId: 'r', botId: 'b', state: 'dancing' }), code: 'invalid', message: /state: / },
-    { name: 'a sample without a metric', data: JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [{ value: 1, time: 1, tags: {} }] }), code: 'invalid', message: /samples\.0\.metric: / },
-    { name: 'a non-string tag', data: JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [{ metric: 'm', value: 1, time: 1, tags: { n: 1 } }] }), code: 'invalid', message: /samples\.0\.tags\.n: / },
+    { name: 'a sample row without a metric', data: packed({ metrics: [], tagSets: [{}], metas: [], rows: [0, 1, 1, 0, -1] }), code: 'invalid', message: /samples\.rows\.0\.metric: expected an index into metrics/ },
+    { name: 'a non-string tag', data: packed({ metrics: ['m'], tagSets: [{ n: 1 }], metas: [], rows: [0, 1, 1, 0, -1] }), code: 'invalid', message: /samples\.tagSets\.0\.n: expected string/ },
+    { name: 'a boolean meta value', data: packed({ metrics: ['m'], tagSets: [{}], metas: [{ ok: true }], rows: [0, 1, 1, 0, 0] }), code: 'invalid', message: /samples\.metas\.0\.ok: expected string or finite number/ },
+    { name: 'a meta index out of range', data: packed({ metrics: ['m'], tagSets: [{}], metas: [], rows: [0, 1, 1, 0, 0] }), code: 'invalid', message: /samples\.rows\.0\.meta: expected -1 or an index/ },
+    { name: 'a second row with a string value', data: packed({ metrics: ['m'], tagSets: [{}], metas: [], rows: [0, 1, 1, 0, -1, 0, '2', 1, 0, -1] }), code: 'invalid', message: /samples\.rows\.1\.value: expected a finite number/ },
+    { name: 'a fractional tag-set index', data: packed({ metrics: ['m'], tagSets: [{}, {}], metas: [], rows: [0, 1, 1, 0.5, -1] }), code: 'invalid', message: /samples\.rows\.0\.tags: / },
+    { name: 'a truncated row', data: packed({ metrics: ['m'], tagSets: [{}], metas: [], rows: [0, 1, 1, 0] }), code: 'invalid', message: /samples\.rows: expected a multiple of 5 numbers, got 4/ },
+    { name: 'samples as an array of objects', data: packed([{ metric: 'm', value: 1, time: 1, tags: {} }]), code: 'invalid', message: /samples: expected object with metrics, tagSets, metas and rows/ },
+    { name: 'a missing rows table', data: packed({ metrics: [], tagSets: [], metas: [] }), code: 'invalid', message: /samples\.rows: expected array/ },
     { name: 'a fractional maxBots', data: JSON.stringify({ ...env, type: 'hello', token: '', name: 'a', version: '1', capacity: { cores: 1, memoryBytes: 1, maxBots: 1.5 } }), code: 'invalid', message: /capacity\.maxBots: / },
     { name: 'a bad assign', data: JSON.stringify({ ...env, type: 'assign', runId: 'r', scenario: {}, bots: [{ ...bot, index: -1 }], media: { video: true, audio: true }, statsIntervalMs: 0 }), from: 'coordinator', code: 'invalid', message: /bots\.0\.index: .*media\.video: .*statsIntervalMs: / },
   ];
@@ -108,9 +118,9 @@ describe('decodeMessage rejects', () => {
   });
 
   it('caps the list of schema problems', () => {
-    const samples = Array.from({ length: 20 }, () => ({ metric: '', value: 'x', time: 1, tags: {} }));
-    const result = decodeMessage(JSON.stringify({ ...env, type: 'samples', runId: 'r', samples }), { from: 'agent' });
-    expect(result.ok ? '' : result.error.message).toMatch(/; and \d+ more$/);
+    const bots = Array.from({ length: 20 }, () => ({ ...bot, index: -1 }));
+    const result = decodeMessage(JSON.stringify({ ...env, type: 'add-bots', runId: 'r', bots }), { from: 'coordinator' });
+    expect(result.ok ? '' : result.error.message).toMatch(/; and 15 more$/);
   });
 });
 
@@ -128,9 +138,9 @@ describe('MessageStamper', () => {
   });
 });
 
-describe('the fast sample path', () => {
+describe('the packed sample path', () => {
   const good = { metric: 'webrtc_rtt_ms', value: 1, time: 2, tags: { bridge: 'jvb-1' } };
-  const raws: unknown[] = [
+  const raws: Record<string, unknown>[] = [
     good,
     { ...good, meta: { bot: 'c00-p01', n: 3 } },
     { ...good, extra: 'dropped', meta: {} },
@@ -140,6 +150,7 @@ describe('the fast sample path', () => {
     { ...good, metric: 7 },
     { ...good, value: '1' },
     { ...good, value: null },
+    { ...good, value: Number.NaN },
     { ...good, time: undefined },
     { ...good, tags: [] },
     { ...good, tags: null },
@@ -147,21 +158,40 @@ describe('the fast sample path', () => {
     { ...good, meta: { ok: true } },
     { ...good, meta: [] },
     { ...good, meta: null },
-    null,
-    'sample',
-    [good],
   ];
 
   it.each(raws.map((raw) => ({ raw: JSON.stringify(raw), parsed: raw })))('agrees with sampleSchema on $raw', ({ parsed }) => {
     const reference = sampleSchema.safeParse(parsed);
-    const decoded = decodeMessage(JSON.stringify({ ...env, type: 'samples', runId: 'r', samples: [parsed] }), { from: 'agent' });
+    const message: AgentMessage = { ...env, agentId: 'a1', type: 'samples', runId: 'r', samples: [parsed as unknown as Sample] };
+    const decoded = decodeMessage(encodeMessage(message), { from: 'agent' });
     expect(decoded.ok).toBe(reference.success);
     if (decoded.ok && decoded.message.type === 'samples') expect(decoded.message.samples).toEqual([reference.data]);
-    if (!decoded.ok) expect(decoded.error.message).toMatch(/^invalid samples message: samples\.0/);
+    if (!decoded.ok) expect(decoded.error.message).toMatch(/^invalid samples message: samples\.(metrics|tagSets|metas|rows)\.0/);
+  });
+
+  it('sends each distinct tag set, meta and metric once and decodes samples that share them', () => {
+    const tags = { scenario: 's', agent: 'a1', conference: 'c0', bridge: 'jvb-1' };
+    const samples: Sample[] = Array.from({ length: 300 }, (_, i) => ({
+      metric: i % 3 === 0 ? 'webrtc_rtt_ms' : 'webrtc_jitter_ms',
+      value: i,
+      time: 1_000 + i,
+      tags: i % 2 === 0 ? tags : { ...tags },
+      ...(i % 5 === 0 ? {} : { meta: { bot: `c0-p${i % 4}` } }),
+    }));
+    const packedBatch = packSamples(samples);
+    expect([packedBatch.metrics.length, packedBatch.tagSets.length, packedBatch.metas.length, packedBatch.rows.length]).toEqual([2, 1, 4, 1500]);
+    const decoded = decodeMessage(encodeMessage({ ...env, agentId: 'a1', type: 'samples', runId: 'r', samples }), { from: 'agent' });
+    if (!decoded.ok || decoded.message.type !== 'samples') throw new Error('expected a samples message');
+    expect(decoded.message.samples).toEqual(samples);
+    expect(decoded.message.samples[1]!.tags).toBe(decoded.message.samples[2]!.tags);
   });
 
   it('still checks the envelope', () => {
-    const decoded = decodeMessage(JSON.stringify({ ...env, type: 'samples', samples: [] }), { from: 'agent' });
+    const decoded = decodeMessage(JSON.stringify({ ...env, type: 'samples', samples: packSamples([]) }), { from: 'agent' });
     expect(decoded.ok ? '' : decoded.error.message).toMatch(/^invalid samples message: runId: /);
   });
 });
+
+function packed(samples: unknown): string {
+  return JSON.stringify({ ...env, type: 'samples', runId: 'r', samples });
+}

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { PlannedBot } from './executors/plan.js';
 import type { RunEvent, Sample } from './metrics/sample.js';
+import { packSamples, unpackSamples } from './sample-batch.js';
 
 /**
  * Coordinator ↔ agent messages. Every message is one JSON text frame: an envelope
  * `{ v, type, seq, ts, agentId? }` with the type's fields beside it. `seq` increases by one per
  * message from each sender (the receiver can detect loss and order; `ack` refers to it); `ts` is
- * the sender's clock in ms. Agents send `samples` with times already on the coordinator clock and
+ * the sender's clock in ms. Agents send `samples` (packed on the wire: see sample-batch.ts; version 2)
+ * with times already on the coordinator clock and
  * keep at most `DEFAULT_MAX_UNACKED_BATCHES` sample batches unacknowledged (credit-based
  * backpressure): the coordinator acks with `upToSeq` once a batch is ingested.
  *
@@ -14,7 +16,7 @@ import type { RunEvent, Sample } from './metrics/sample.js';
  * assign → ready (barrier) → start at an absolute coordinator time; samples/events/bot-state/
  * heartbeat flow up, ack/add-bots flow down; stop → done.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Sample batches an agent may have in flight before it waits for an `ack`. */
 export const DEFAULT_MAX_UNACKED_BATCHES = 4;
@@ -132,7 +134,9 @@ export type CoordinatorMessageType = CoordinatorMessage['type'];
 /** A message without its envelope fields, for `MessageStamper.stamp`. */
 export type MessageBody<M extends ProtocolMessage> = M extends unknown ? Omit<M, 'v' | 'seq' | 'ts' | 'agentId'> : never;
 
+/** One JSON text frame; a `samples` batch is packed on the way (see sample-batch.ts). */
 export function encodeMessage(message: ProtocolMessage): string {
+  if (message.type === 'samples') return JSON.stringify({ ...message, samples: packSamples(message.samples) });
   return JSON.stringify(message);
 }
 
@@ -246,7 +250,7 @@ export function decodeMessage(data: string | Uint8Array, options: DecodeOptions)
   return { ok: true, message: result.data };
 }
 
-const samplesEnvelopeSchema = message('samples', { runId, samples: z.array(z.unknown()) });
+const samplesEnvelopeSchema = message('samples', { runId, samples: z.unknown() });
 
 type SamplesMessage = Extract<AgentMessage, { type: 'samples' }>;
 type ParseResult<T> =
@@ -255,48 +259,16 @@ type ParseResult<T> =
 
 /**
  * The hot path: sample batches arrive at up to 100k samples/s and zod would cost several times the
- * JSON parse. Accepts exactly what `sampleSchema` accepts and, like it, keeps only known fields.
+ * JSON parse. `samples` travels packed (see sample-batch.ts) and is expanded here.
  */
 function parseSamplesMessage(value: unknown): ParseResult<SamplesMessage> {
   const envelope = samplesEnvelopeSchema.safeParse(value);
   if (!envelope.success) return envelope;
-  const samples: Sample[] = new Array<Sample>(envelope.data.samples.length);
-  const issues: { path: PropertyKey[]; message: string }[] = [];
-  envelope.data.samples.forEach((raw, index) => {
-    const checked = checkSample(raw);
-    if ('issue' in checked) issues.push({ path: ['samples', index, ...checked.issue.path], message: checked.issue.message });
-    else samples[index] = checked.sample;
-  });
-  if (issues.length > 0) return { success: false, error: { issues } };
+  const samples = unpackSamples(envelope.data.samples);
+  if (!Array.isArray(samples)) return { success: false, error: { issues: [{ path: ['samples', ...samples.path], message: samples.message }] } };
   return { success: true, data: { ...envelope.data, samples } };
 }
 
-type SampleCheck = { sample: Sample } | { issue: { path: string[]; message: string } };
-
-const issue = (message: string, ...path: string[]): SampleCheck => ({ issue: { path, message } });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function checkSample(raw: unknown): SampleCheck {
-  if (!isRecord(raw)) return issue('expected object');
-  const { metric, value, time, tags, meta } = raw;
-  if (typeof metric !== 'string' || metric.length < 1 || metric.length > 200)
-    return issue('expected a string of 1 to 200 characters', 'metric');
-  if (typeof value !== 'number' || !Number.isFinite(value)) return issue('expected a finite number', 'value');
-  if (typeof time !== 'number' || !Number.isFinite(time)) return issue('expected a finite number', 'time');
-  if (!isRecord(tags)) return issue('expected object', 'tags');
-  for (const key in tags) if (typeof tags[key] !== 'string') return issue('expected string', 'tags', key);
-  if (meta === undefined) return { sample: { metric, value, time, tags: tags as Record<string, string> } };
-  if (!isRecord(meta)) return issue('expected object', 'meta');
-  for (const key in meta) {
-    const item = meta[key];
-    if (typeof item !== 'string' && (typeof item !== 'number' || !Number.isFinite(item)))
-      return issue('expected string or finite number', 'meta', key);
-  }
-  return { sample: { metric, value, time, tags: tags as Record<string, string>, meta: meta as Record<string, string | number> } };
-}
 const AGENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(agentMessageSchema.options.map((o) => o.shape.type.value));
 const COORDINATOR_MESSAGE_TYPES: ReadonlySet<string> = new Set(
   coordinatorMessageSchema.options.map((o) => o.shape.type.value),

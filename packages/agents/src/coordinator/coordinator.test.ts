@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger, Plan, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import { packSamples, PROTOCOL_VERSION, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
 import { runAgentSession, type SessionEnd } from '../agent/agent-session.js';
 import { fakeShareFactory } from '../agent/fake-share.test-support.js';
 import { createChannelPair, type MessageChannel } from '../transport/channel.js';
@@ -186,7 +186,7 @@ describe('Coordinator with agents over real channels', () => {
     const [rogueCoordinatorSide, rogue] = createChannelPair();
     coordinator.addChannel(rogueCoordinatorSide);
     await rogue.send('{not json');
-    await rogue.send(JSON.stringify({ v: 1, type: 'samples', seq: 0, ts: 0, runId: 'run-1', samples: [] }));
+    await rogue.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'samples', seq: 0, ts: 0, runId: 'run-1', samples: packSamples([]) }));
     const [coordinatorSide, agentSide] = createChannelPair();
     coordinator.addChannel(coordinatorSide);
     const session = startAgent(agentSide);
