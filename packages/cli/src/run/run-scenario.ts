@@ -15,6 +15,7 @@ import {
   type RunEvent,
   type RunStatus,
   type Sample,
+  type Tags,
   type Scenario,
   type Summary,
   type Output,
@@ -152,14 +153,22 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       signal: ctx.signal,
     });
     cleanup.add('server collectors', () => collectors.stop());
-    const retag = (sample: Sample): Sample => {
+    const retag = (sample: Sample, retagged: Map<Tags, Tags>): Sample => {
       const bridge = sample.tags.bridge;
       const id = bridge === undefined ? undefined : collectors.placement.resolveBridge(bridge);
-      return id === undefined || id === bridge ? sample : { ...sample, tags: { ...sample.tags, bridge: id } };
+      if (id === undefined || id === bridge) return sample;
+      // Samples of one batch share their tags object; so do their retagged copies.
+      let tags = retagged.get(sample.tags);
+      if (tags === undefined) {
+        tags = { ...sample.tags, bridge: id };
+        retagged.set(sample.tags, tags);
+      }
+      return { ...sample, tags };
     };
     const sink = {
       samples(samples: Sample[]): void {
-        const tagged = samples.map(retag);
+        const retagged = new Map<Tags, Tags>();
+        const tagged = samples.map((sample) => retag(sample, retagged));
         for (const sample of tagged) {
           if (sample.metric === 'bot_join_success' && typeof sample.meta?.bot === 'string') {
             (sample.value === 1 ? joined : failed).add(sample.meta.bot);

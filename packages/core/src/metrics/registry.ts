@@ -37,7 +37,9 @@ const TAG_SEPARATOR = '\u0001';
  *
  * Ingest is the coordinator's hot path (100k samples/s on one core). A sample's series is found
  * through a key built in the tags' own key order (producers emit a stable order), so only the first
- * sighting of an order pays for sorting the tags into the canonical key. Keys join names and values
+ * sighting of an order pays for sorting the tags into the canonical key; a tags object seen before
+ * (samples of one decoded batch share them) skips even that. Tags objects must therefore not be
+ * mutated once ingested, like everything a Sample holds. Keys join names and values
  * with U+0000 and U+0001, which tag names and values therefore must not contain.
  * Not safe for concurrent mutation — call it from one event loop, like everything in Node.
  */
@@ -47,6 +49,8 @@ export class MetricRegistry {
   private readonly _declared = new Map<string, MetricType>();
   private readonly _byCanonicalKey = new Map<string, Series>();
   private readonly _byRawKey = new Map<string, Series>();
+  /** Series per tag-set object: decoded batches share one tags object across many samples. */
+  private readonly _byTagsObject = new WeakMap<Tags, Map<string, Series>>();
   private _samples = 0;
   private _dropped = 0;
   private _firstTime = Infinity;
@@ -155,6 +159,20 @@ export class MetricRegistry {
   }
 
   private _seriesFor(metric: string, tags: Tags): Series {
+    let byMetric = this._byTagsObject.get(tags);
+    if (byMetric === undefined) {
+      byMetric = new Map();
+      this._byTagsObject.set(tags, byMetric);
+    }
+    let series = byMetric.get(metric);
+    if (series === undefined) {
+      series = this._seriesByKey(metric, tags);
+      byMetric.set(metric, series);
+    }
+    return series;
+  }
+
+  private _seriesByKey(metric: string, tags: Tags): Series {
     let rawKey = metric;
     for (const key in tags) rawKey += KEY_SEPARATOR + key + TAG_SEPARATOR + tags[key];
     let series = this._byRawKey.get(rawKey);

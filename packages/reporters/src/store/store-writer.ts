@@ -35,6 +35,8 @@ const SAMPLE_TYPES = [TIMESTAMP, VARCHAR, DOUBLE, VARCHAR, VARCHAR, VARCHAR, VAR
  */
 export class StoreWriter {
   private readonly chunk = DuckDBDataChunk.create(SAMPLE_TYPES, CHUNK_ROWS);
+  /** JSON text per tags or meta object: samples of one decoded batch share those objects. */
+  private readonly jsonOf = new WeakMap<object, string>();
   /** Appenders with rows since the last commit; flushing an empty one would still cost a commit. */
   private readonly pending = new Set<DuckDBAppender>();
 
@@ -108,12 +110,21 @@ export class StoreWriter {
       agent.setItem(row, t.agent ?? null);
       bridge.setItem(row, t.bridge ?? null);
       conference.setItem(row, t.conference ?? null);
-      tags.setItem(row, JSON.stringify(t));
-      meta.setItem(row, sample.meta === undefined ? null : JSON.stringify(sample.meta));
+      tags.setItem(row, this.json(t));
+      meta.setItem(row, sample.meta === undefined ? null : this.json(sample.meta));
     }
     for (const vector of [time, metric, value, scenario, agent, bridge, conference, tags, meta]) vector.flush();
     this.samples.appendDataChunk(chunk);
     this.pending.add(this.samples);
+  }
+
+  private json(value: object): string {
+    let text = this.jsonOf.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      this.jsonOf.set(value, text);
+    }
+    return text;
   }
 
   appendEvents(events: readonly RunEvent[]): void {
