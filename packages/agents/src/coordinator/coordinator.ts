@@ -59,7 +59,7 @@ export interface CoordinatorOptions {
   /** Heartbeats an agent may miss before it counts as lost (1 s apart). */
   missedHeartbeats?: number;
   /**
-   * Sink backlog age above which acks wait; default 150 ms, so that with the samples still in flight
+   * Sink backlog age above which acks wait; default 100 ms, so that with the samples still in flight
    * (at most the agents' unacked batches) data becomes durable within a second of receipt.
    */
   maxSinkBacklogMs?: number;
@@ -400,7 +400,7 @@ export class Coordinator {
   }
 
   private sinkOverloaded(): boolean {
-    return (this.options.sink.backlogAgeMs?.() ?? 0) > (this.options.maxSinkBacklogMs ?? 150);
+    return (this.options.sink.backlogAgeMs?.() ?? 0) > (this.options.maxSinkBacklogMs ?? 100);
   }
 
   /** Acks in arrival order; held while the sink is behind, released together once it caught up. */
