@@ -186,6 +186,14 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Ses
   channel.onMessage((text) => {
     const decoded = decodeMessage(text, { from: 'coordinator' });
     if (!decoded.ok) {
+      if (decoded.error.code === 'wrong-version') {
+        // Nothing the coordinator says can be read, so waiting for its welcome would only time out.
+        const reason = `the coordinator speaks another protocol (${decoded.error.message}); run the same jlt version on the coordinator and its agents`;
+        logger.log('error', reason);
+        finish({ kind: 'refused', reason });
+        channel.close('protocol version mismatch');
+        return;
+      }
       logger.log('warn', `ignored a malformed message from the coordinator: ${decoded.error.message}`);
       return;
     }

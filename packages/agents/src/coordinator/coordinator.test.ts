@@ -180,6 +180,36 @@ describe('Coordinator with agents over real channels', () => {
     for (const times of perBot.values()) expect(times.length).toBeGreaterThanOrEqual(30);
   });
 
+  it('refuses an agent of another protocol version with a reason, and such an agent ends its session at once', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 300) }));
+    const [foreignCoordinatorSide, foreign] = createChannelPair();
+    const received: string[] = [];
+    foreign.onMessage((text) => received.push(text));
+    const closed = new Promise<string>((resolve) => foreign.onClose(resolve));
+    coordinator.addChannel(foreignCoordinatorSide);
+    const hello = { v: PROTOCOL_VERSION + 1, type: 'hello', seq: 0, ts: 0, token: 'secret-token', name: 'future', version: '9', capacity: { cores: 1, memoryBytes: 1, maxBots: 1 } };
+    await foreign.send(JSON.stringify(hello));
+    expect(await closed).toBe('protocol version mismatch');
+    expect(received.map((text) => JSON.parse(text) as { type: string; reason: string })).toEqual([
+      expect.objectContaining({ type: 'refused', reason: expect.stringMatching(`protocol version ${PROTOCOL_VERSION + 1} is not supported; this side speaks version ${PROTOCOL_VERSION}; run the same jlt version`) }),
+    ]);
+
+    const [coordinatorOfTheFuture, agentSide] = createChannelPair();
+    const session = startAgent(agentSide);
+    coordinatorOfTheFuture.onMessage(() => {
+      void coordinatorOfTheFuture.send(JSON.stringify({ v: PROTOCOL_VERSION + 1, type: 'welcome', seq: 0, ts: 0, agentId: 'a1' }));
+    });
+    const end = await session;
+    expect(end).toEqual({ kind: 'refused', reason: expect.stringMatching(/^the coordinator speaks another protocol \(protocol version \d+ is not supported/) });
+
+    const [coordinatorSide, agentOfThisVersion] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const served = startAgent(agentOfThisVersion);
+    expect((await coordinator.run()).status).toBe('completed');
+    await served;
+  });
+
   it('rejects malformed, unauthenticated and out-of-order messages without ending the run', async () => {
     const out = collector();
     const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 400) }));

@@ -316,6 +316,11 @@ export class Coordinator {
     const decoded = decodeMessage(text, { from: 'agent' });
     if (!decoded.ok) {
       this.reject(connection, decoded.error.message);
+      if (decoded.error.code === 'wrong-version' && !connection.id) {
+        // The refusal travels in this side's version: an agent that cannot read it learns the version from it.
+        this.sendNow(connection, { type: 'refused', reason: `${decoded.error.message}; run the same jlt version on the coordinator and its agents` });
+        setTimeout(() => connection.channel.close('protocol version mismatch'), 100);
+      }
       return;
     }
     const message = decoded.message;
