@@ -191,9 +191,9 @@ describe('Coordinator with agents over real channels', () => {
     const hello = { v: PROTOCOL_VERSION + 1, type: 'hello', seq: 0, ts: 0, token: 'secret-token', name: 'future', version: '9', capacity: { cores: 1, memoryBytes: 1, maxBots: 1 } };
     await foreign.send(JSON.stringify(hello));
     expect(await closed).toBe('protocol version mismatch');
-    expect(received.map((text) => JSON.parse(text) as { type: string; reason: string })).toEqual([
-      expect.objectContaining({ type: 'refused', reason: expect.stringMatching(`protocol version ${PROTOCOL_VERSION + 1} is not supported; this side speaks version ${PROTOCOL_VERSION}; run the same jlt version`) }),
-    ]);
+    const replies = received.map((text) => JSON.parse(text) as { type: string; reason?: string });
+    expect(replies.map((reply) => reply.type)).toEqual(['refused']);
+    expect(replies[0]?.reason).toContain(`protocol version ${PROTOCOL_VERSION + 1} is not supported; this side speaks version ${PROTOCOL_VERSION}; run the same jlt version`);
 
     const [coordinatorOfTheFuture, agentSide] = createChannelPair();
     const session = startAgent(agentSide);
@@ -201,7 +201,8 @@ describe('Coordinator with agents over real channels', () => {
       void coordinatorOfTheFuture.send(JSON.stringify({ v: PROTOCOL_VERSION + 1, type: 'welcome', seq: 0, ts: 0, agentId: 'a1' }));
     });
     const end = await session;
-    expect(end).toEqual({ kind: 'refused', reason: expect.stringMatching(/^the coordinator speaks another protocol \(protocol version \d+ is not supported/) });
+    expect(end.kind).toBe('refused');
+    expect(end.kind === 'refused' ? end.reason : '').toMatch(/^the coordinator speaks another protocol \(protocol version \d+ is not supported/);
 
     const [coordinatorSide, agentOfThisVersion] = createChannelPair();
     coordinator.addChannel(coordinatorSide);
