@@ -86,7 +86,7 @@ function checkRecord(item: unknown, path: (string | number)[], accepts: (value: 
 
 const isIndex = (value: unknown, size: number): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) < size;
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const ROW_FIELDS = ['metric', 'value', 'time', 'tags', 'meta'] as const;
+type RowField = 'metric' | 'value' | 'time' | 'tags' | 'meta';
 
 /**
  * Validates a packed batch and expands it to samples (which share tag and meta objects; callers
@@ -116,7 +116,7 @@ export function unpackSamples(raw: unknown): Sample[] | UnpackIssue {
     const time: unknown = rows[at + 2];
     const tags: unknown = rows[at + 3];
     const meta: unknown = rows[at + 4];
-    const bad = (field: (typeof ROW_FIELDS)[number], message: string): UnpackIssue => ({ path: ['rows', n, field], message });
+    const bad = (field: RowField, message: string): UnpackIssue => ({ path: ['rows', n, field], message });
     if (!isIndex(metric, metrics.length)) return bad('metric', `expected an index into metrics (0 to ${metrics.length - 1})`);
     if (!isFiniteNumber(value)) return bad('value', 'expected a finite number');
     if (!isFiniteNumber(time)) return bad('time', 'expected a finite number');
