@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, Plan, RunEvent, Sample } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
 import { Coordinator, listenForChannels, type ChannelServer } from '@jlt/agents';
 
 /**
@@ -152,18 +153,10 @@ function start(command: string, args: readonly string[], env: Record<string, str
   return Object.assign(child, { output: () => output });
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Starts the forwarder and addresses both ends of the link; the devices vanish when it exits. */
 async function startLink(downMs: number, upMs: number): Promise<ChildProcess> {
   const forwarder = start('python3', [join(dir, 'forwarder.py'), HOST_DEVICE, AGENT_DEVICE, `/var/run/netns/${NAMESPACE}`, String(downMs), String(upMs)]);
-  await waitFor(() => forwarder.output().includes('ready') || forwarder.exitCode !== null, 30_000, 'the forwarder');
+  await until(() => forwarder.output().includes('ready') || forwarder.exitCode !== null, 30_000, 'the forwarder');
   expect(forwarder.exitCode, forwarder.output()).toBeNull();
   run('ip', ['addr', 'add', HOST_ADDRESS, 'peer', AGENT_ADDRESS, 'dev', HOST_DEVICE]);
   run('ip', ['link', 'set', HOST_DEVICE, 'up']);
@@ -220,7 +213,7 @@ describe('clock sync over a delayed link between network namespaces', () => {
         server = await listenForChannels({ host: HOST_ADDRESS, port: 0, onChannel: (channel) => coordinator.addChannel(channel) });
         const agent = start('ip', ['netns', 'exec', NAMESPACE, process.execPath, join(dir, 'agent.mjs'), server.url], { JLT_CLOCK_TEST_TOKEN: TOKEN });
         const result = await coordinator.run();
-        await waitFor(() => agent.exitCode !== null, 10_000, `the agent to exit\n${agent.output()}`);
+        await until(() => agent.exitCode !== null, 10_000, `the agent to exit\n${agent.output()}`);
         expect(result.status, agent.output()).toBe('completed');
         expect(samples.length, 'samples crossed the delayed link').toBeGreaterThan(0);
 
@@ -242,7 +235,7 @@ describe('clock sync over a delayed link between network namespaces', () => {
         abort.abort();
         await server?.close();
         forwarder.kill('SIGKILL');
-        await waitFor(() => forwarder.exitCode !== null || forwarder.signalCode !== null, 5_000, 'the forwarder to exit');
+        await until(() => forwarder.exitCode !== null || forwarder.signalCode !== null, 5_000, 'the forwarder to exit');
       }
     },
     60_000,

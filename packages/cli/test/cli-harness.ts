@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '@jlt/core/test-support';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const jltBin = join(repoRoot, 'packages/cli/dist/bin.js');
@@ -40,13 +41,9 @@ export function spawnJlt(args: readonly string[]): ChildProcess & { output: () =
   return Object.assign(child, { output: () => output });
 }
 
-/** Polls `condition` every 100 ms until it holds; throws after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** `until` at 100 ms: these conditions read files and process output of whole `jlt` runs. */
+export function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  return until(condition, timeoutMs, what, 100);
 }
 
 /** Rows of a SQL query against a run's results store, through `jlt query --format json`. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent, Sample } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
 import { RESULTS_FORMAT_VERSION, ResultsStore, type FlushStats } from './results-store.js';
 import { ResultsDb } from './store/results-db.js';
 
@@ -22,14 +23,6 @@ async function read<T>(dir: string, sql: string): Promise<T[]> {
     return await db.rows<T>(sql);
   } finally {
     await db.close();
-  }
-}
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -118,7 +111,7 @@ describe('ResultsStore', () => {
     const store = await ResultsStore.create(dir, {}, { onFlush: (s) => flushes.push(s) });
     const count = 5_000;
     store.addSamples(Array.from({ length: count }, (_, i) => ({ metric: 'm', value: i, time: 1_000 + i, tags: { bridge: `b${i % 3}` } })));
-    await waitFor(() => flushes.some((f) => f.durableSamples === count), 2_000);
+    await until(() => flushes.some((f) => f.durableSamples === count), 2_000);
     const stats = store.flushStats;
     expect(stats.maxLatencyMs).toBeLessThan(1_000);
     expect(stats.durableSamples).toBe(count);

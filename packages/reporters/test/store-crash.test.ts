@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '@jlt/core/test-support';
 import { ResultsDb } from '../src/store/results-db.js';
 
 // The child runs the built store (dist), like the CLI does: build with `npx tsc -b packages/reporters`.
@@ -32,14 +33,6 @@ function startWriter(dir: string): { process: ChildProcess; progress: Progress; 
   });
   proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return { process: proc, progress, stderr: () => stderr };
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 interface Contents {
@@ -72,7 +65,7 @@ describe('results store under SIGKILL', () => {
   it('is readable while written, and keeps everything up to ~1 s before the kill', async () => {
     writer = startWriter(dir);
     const { progress } = writer;
-    await waitFor(() => progress.durable.length >= 4, 30_000, `4 flushes (stderr: ${writer.stderr()})`);
+    await until(() => progress.durable.length >= 4, 30_000, `4 flushes (stderr: ${writer.stderr()})`);
 
     // Live read from another process: the writer holds the lock, so this is a snapshot copy.
     const durableBeforeRead = progress.durable.at(-1)!;
@@ -84,7 +77,7 @@ describe('results store under SIGKILL', () => {
     // Let it write another 30k samples (1.5 s at 20k samples/s), then kill it without warning: the
     // moment follows the child's writing, not its flushes, so the kill lands anywhere in a flush cycle.
     const addedBefore = progress.added.at(-1)?.count ?? 0;
-    await waitFor(() => (progress.added.at(-1)?.count ?? 0) >= addedBefore + 30_000, 30_000, '30k more samples');
+    await until(() => (progress.added.at(-1)?.count ?? 0) >= addedBefore + 30_000, 30_000, '30k more samples');
     const exited = new Promise((r) => writer!.process.once('exit', r));
     const killedAt = Date.now();
     writer.process.kill('SIGKILL');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packSamples, PROTOCOL_VERSION, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
 import { runAgentSession, type SessionEnd } from '../agent/agent-session.js';
 import { fakeShareFactory } from '../agent/fake-share.test-support.js';
 import { createChannelPair, type MessageChannel } from '../transport/channel.js';
@@ -120,7 +121,7 @@ describe('Coordinator with agents over real channels', () => {
     const survivor = startAgent(pairs[0]![1], { name: 'survivor' });
     const victim = startAgent(pairs[1]![1], { name: 'victim' });
     const running = coordinator.run();
-    await waitFor(() => out.samples.some((s) => s.tags.agent === 'agent-2'), 5_000);
+    await until(() => out.samples.some((s) => s.tags.agent === 'agent-2'), 5_000);
     pairs[1]![1].close('killed');
     const result = await running;
     await Promise.all([survivor, victim]);
@@ -160,14 +161,14 @@ describe('Coordinator with agents over real channels', () => {
     const session = startAgent(agentSide);
     const running = coordinator.run();
 
-    await waitFor(() => acks.length >= 2, 10_000);
+    await until(() => acks.length >= 2, 10_000);
     behind = true;
     const acksWhenBehind = acks.length;
     const batchesWhenBehind = batchesReceived;
-    await waitFor(() => batchesReceived >= batchesWhenBehind + 2, 10_000);
+    await until(() => batchesReceived >= batchesWhenBehind + 2, 10_000);
     expect(acks.length, 'no ack while the sink is behind').toBe(acksWhenBehind);
     behind = false;
-    await waitFor(() => acks.length > acksWhenBehind, 10_000);
+    await until(() => acks.length > acksWhenBehind, 10_000);
 
     const result = await running;
     await session;
@@ -230,10 +231,3 @@ describe('Coordinator with agents over real channels', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, Sample } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
 import { startHealthMonitor } from './health.js';
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('startHealthMonitor', () => {
   it('emits cpu, memory and lag samples for this process tree, on the coordinator clock', async () => {
@@ -24,7 +17,7 @@ describe('startHealthMonitor', () => {
     try {
       const end = Date.now() + 150;
       while (Date.now() < end) Math.sqrt(Math.random());
-      await waitFor(() => samples.some((s) => s.metric === 'agent_cpu_cores'), 5_000);
+      await until(() => samples.some((s) => s.metric === 'agent_cpu_cores'), 5_000);
     } finally {
       monitor.stop();
     }
@@ -52,7 +45,7 @@ describe('startHealthMonitor', () => {
       await new Promise((r) => setTimeout(r, 250));
       const end = Date.now() + 300;
       while (Date.now() < end) Math.sqrt(Math.random());
-      await waitFor(() => events.length > 0, 5_000);
+      await until(() => events.length > 0, 5_000);
     } finally {
       monitor.stop();
     }

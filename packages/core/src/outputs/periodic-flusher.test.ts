@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PeriodicFlusher } from './periodic-flusher.js';
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { until } from '../test-support/until.js';
 
 describe('PeriodicFlusher', () => {
   it('flushes on its interval and once more on stop', async () => {
     let flushes = 0;
     const flusher = new PeriodicFlusher(async () => void flushes++, { intervalMs: 10, onError: () => undefined });
     flusher.start();
-    await waitFor(() => flushes >= 3);
+    await until(() => flushes >= 3, 5_000);
     await flusher.stop();
     const afterStop = flushes;
     await new Promise((r) => setTimeout(r, 40));
@@ -39,7 +32,7 @@ describe('PeriodicFlusher', () => {
       { intervalMs: 5, onError: () => undefined, onSlow: (d) => slow.push(d), now: () => clock },
     );
     flusher.start();
-    await waitFor(() => active === 1);
+    await until(() => active === 1, 5_000);
     await flusher.stop();
     expect(active).toBe(0);
     expect(flushes).toBe(2);
@@ -58,7 +51,7 @@ describe('PeriodicFlusher', () => {
       { intervalMs: 5, onError: (e) => errors.push(e) },
     );
     flusher.start();
-    await waitFor(() => calls >= 2);
+    await until(() => calls >= 2, 5_000);
     await expect(flusher.stop()).resolves.toBeUndefined();
     expect(errors.length).toBe(calls);
     expect((errors[0] as Error).message).toBe('flush 1 failed');

@@ -5,7 +5,7 @@ import type { Logger, PlacementRecord, RunEvent, Sample } from '@jlt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSink } from './collector.js';
 import { startJvbRestCollector, type DebugSnapshot } from './jvb-rest-collector.js';
-import { until } from './until.test-support.js';
+import { until } from '@jlt/core/test-support';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../../jitsi/test/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -136,7 +136,7 @@ describe('startJvbRestCollector', () => {
       onDebugSnapshot: (s) => void snapshots.push(s),
     });
     try {
-      await until(() => Object.values(collector.counts()).every((c) => c.polls >= 3) && sink.s.some((s) => s.tags.bridge === 'jvb-legacy'));
+      await until(() => Object.values(collector.counts()).every((c) => c.polls >= 3) && sink.s.some((s) => s.tags.bridge === 'jvb-legacy'), 8_000);
     } finally {
       await collector.stop();
     }
@@ -202,9 +202,9 @@ describe('startJvbRestCollector', () => {
       signal: new AbortController().signal,
     });
     try {
-      await until(() => (collector.counts().b?.failures ?? 0) >= 2);
+      await until(() => (collector.counts().b?.failures ?? 0) >= 2, 8_000);
       bridge.routes.set('/colibri/stats', json(peerStats));
-      await until(() => sink.e.some((e) => e.kind === 'collector-recovered'));
+      await until(() => sink.e.some((e) => e.kind === 'collector-recovered'), 8_000);
     } finally {
       await collector.stop();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pollTimeoutFor, startPoller } from './poller.js';
-import { until } from './until.test-support.js';
+import { until } from '@jlt/core/test-support';
 
 describe('pollTimeoutFor', () => {
   it.each([

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSink } from './collector.js';
 import { createPrometheusClient } from './prometheus-api.js';
 import { builtInPodQueries, resolvePrometheusCredentials, startPrometheusCollector } from './prometheus-collector.js';
-import { until } from './until.test-support.js';
+import { until } from '@jlt/core/test-support';
 
 interface Seen {
   path: string;
@@ -95,7 +95,7 @@ describe('Prometheus collection', () => {
       signal: new AbortController().signal,
     });
     try {
-      await until(() => collector.counts().prometheus?.polls !== undefined && (collector.counts().prometheus?.polls ?? 0) >= 4);
+      await until(() => collector.counts().prometheus?.polls !== undefined && (collector.counts().prometheus?.polls ?? 0) >= 4, 8_000);
     } finally {
       await collector.stop();
     }
@@ -140,7 +140,7 @@ describe('Prometheus collection', () => {
       signal: new AbortController().signal,
     });
     try {
-      await until(() => (collector.counts().prometheus?.failures ?? 0) >= 2);
+      await until(() => (collector.counts().prometheus?.failures ?? 0) >= 2, 8_000);
     } finally {
       await collector.stop();
     }

@@ -5,7 +5,7 @@ import { collectSchema, JltError, type Logger, type PlacementRecord, type RunEve
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandRunner } from './command-runner.js';
 import { startServerCollectors } from './server-collectors.js';
-import { until } from './until.test-support.js';
+import { until } from '@jlt/core/test-support';
 
 const stats = JSON.parse(readFileSync(new URL('../../../../jitsi/test/fixtures/colibri-stats.jvb-2.3.63.relay-enabled.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -66,7 +66,7 @@ describe('startServerCollectors', () => {
         { metric: 'webrtc_rtt_ms', value: 3, time: Date.now(), tags: { conference: 'room-01', bridge: '127.0.0.1' }, meta: { bot: 'c01-p01', endpoint: 'aa11bb22' } },
         { metric: 'webrtc_rtt_ms', value: 3, time: Date.now(), tags: { conference: 'room-01', bridge: '127.0.0.1' }, meta: { bot: 'c01-p03', endpoint: 'ee55ff66' } },
       ]);
-      await until(() => events.some((e) => e.kind === 'placement-mismatch'));
+      await until(() => events.some((e) => e.kind === 'placement-mismatch'), 8_000);
     } finally {
       await collectors.stop();
     }
