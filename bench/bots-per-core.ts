@@ -18,10 +18,10 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../packages/core/dist/index.js';
-import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo } from '../packages/agents/dist/index.js';
+import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo, processTree, readAllProcStats, type ProcStat } from '../packages/agents/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
 import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
-import { readAllProcs, samplePss, sampleTree, summarize, treeOf, type ProcEntry, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
+import { samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -124,7 +124,7 @@ const PSS_EVERY_MS = 5_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Ends the child and, by pid, any process of its last tree still running under the same name. */
-async function reap(child: ChildProcess, lastTree: readonly ProcEntry[]): Promise<void> {
+async function reap(child: ChildProcess, lastTree: readonly ProcStat[]): Promise<void> {
   const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
   if (child.connected) child.send({ type: 'stop' });
   if ((await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) === false) {
@@ -132,7 +132,7 @@ async function reap(child: ChildProcess, lastTree: readonly ProcEntry[]): Promis
     await Promise.race([exited, sleep(5_000)]);
   }
   await sleep(500);
-  const alive = new Map((await readAllProcs()).map((p) => [p.pid, p.comm]));
+  const alive = new Map((await readAllProcStats()).map((p) => [p.pid, p.comm]));
   for (const p of lastTree) {
     if (p.pid !== child.pid && alive.get(p.pid) === p.comm) {
       try {
@@ -172,7 +172,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
     verifyTimeoutMs: 45_000,
   };
   const child = fork(new URL('./bots-per-core-driver.js', import.meta.url), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let lastTree: ProcEntry[] = [];
+  let lastTree: ProcStat[] = [];
   progress(`${name}: driver started`);
   try {
     const first = await Promise.race([
@@ -181,7 +181,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
       sleep(joinTimeoutMs + 120_000).then(() => Promise.reject(new BenchFailure(`${name}: bots not ready within ${joinTimeoutMs / 1000 + 120} s`))),
       aborted,
     ]);
-    lastTree = treeOf(child.pid as number, await readAllProcs());
+    lastTree = processTree(child.pid as number, await readAllProcStats());
     if (first.type === 'failed') throw new BenchFailure(`${name}: ${first.message}`, first.checks);
     if (first.type !== 'ready') throw new BenchFailure(`${name}: driver sent ${first.type} before ready`);
     progress(`${name}: all bots decode video; measuring ${seconds} s`);

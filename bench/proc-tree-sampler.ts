@@ -4,26 +4,14 @@
  * `smaps_rollup`: shared pages divided among the processes mapping them, so summing PSS over many
  * Chromium processes does not count the shared binary once per process as summing RSS does).
  */
-import { readdir, readFile } from 'node:fs/promises';
-
-/** Linux USER_HZ: the unit of utime and stime in /proc/<pid>/stat on every mainstream architecture. */
-export const CLOCK_TICKS_PER_SECOND = 100;
-const PAGE_BYTES = 4096;
-
-export interface ProcEntry {
-  pid: number;
-  ppid: number;
-  comm: string;
-  /** utime + stime, in clock ticks. */
-  cpuTicks: number;
-  rssBytes: number;
-}
+import { readFile } from 'node:fs/promises';
+import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from '../packages/agents/dist/index.js';
 
 export interface TreeSample {
   /** performance.now() when the reading began. */
   at: number;
   rootPid: number;
-  procs: ProcEntry[];
+  procs: ProcStat[];
 }
 
 /** Summed PSS of a tree at one moment: the root process and everything below it. */
@@ -32,53 +20,12 @@ export interface PssSample {
   childBytes: number;
 }
 
-/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields are read after the last `)`. */
-export function parseStat(text: string): ProcEntry | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const fields = text.slice(close + 2).trim().split(' ');
-  const entry = {
-    pid: Number(text.slice(0, open).trim()),
-    ppid: Number(fields[1]),
-    comm: text.slice(open + 1, close),
-    cpuTicks: Number(fields[11]) + Number(fields[12]),
-    rssBytes: Number(fields[21]) * PAGE_BYTES,
-  };
-  return [entry.pid, entry.ppid, entry.cpuTicks, entry.rssBytes].every(Number.isFinite) ? entry : undefined;
-}
-
 async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
-}
-
-export async function readAllProcs(): Promise<ProcEntry[]> {
-  const names = (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
-  const texts = await Promise.all(names.map((n) => readText(`/proc/${n}/stat`)));
-  return texts.flatMap((t) => {
-    const entry = t === undefined ? undefined : parseStat(t);
-    return entry === undefined ? [] : [entry];
-  });
-}
-
-/** `root` and every process below it (empty when `root` is gone). */
-export function treeOf(root: number, all: readonly ProcEntry[]): ProcEntry[] {
-  const children = new Map<number, ProcEntry[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const rootEntry = all.find((p) => p.pid === root);
-  if (rootEntry === undefined) return [];
-  const out: ProcEntry[] = [];
-  const stack = [rootEntry];
-  while (stack.length > 0) {
-    const p = stack.pop() as ProcEntry;
-    out.push(p);
-    stack.push(...(children.get(p.pid) ?? []));
-  }
-  return out;
 }
 
 export async function pssBytes(pid: number): Promise<number | undefined> {
@@ -90,7 +37,7 @@ export async function pssBytes(pid: number): Promise<number | undefined> {
 /** CPU ticks and RSS of the tree: cheap (one `stat` per process on the machine), taken every second. */
 export async function sampleTree(rootPid: number): Promise<TreeSample> {
   const at = performance.now();
-  return { at, rootPid, procs: treeOf(rootPid, await readAllProcs()) };
+  return { at, rootPid, procs: processTree(rootPid, await readAllProcStats()) };
 }
 
 /**
@@ -153,7 +100,7 @@ export function summarize(samples: readonly TreeSample[], pss: readonly PssSampl
     intervalCores.push((r + c) / CLOCK_TICKS_PER_SECOND / ((cur.at - prev.at) / 1000));
   }
   const mean = <T>(list: readonly T[], pick: (s: T) => number): number => list.reduce((sum, s) => sum + pick(s), 0) / list.length;
-  const rss = (s: TreeSample, root: boolean): number => s.procs.filter((p) => (p.pid === s.rootPid) === root).reduce((n, p) => n + p.rssBytes, 0);
+  const rss = (s: TreeSample, root: boolean): number => s.procs.filter((p) => (p.pid === s.rootPid) === root).reduce((n, p) => n + p.rssPages * PAGE_BYTES, 0);
   return {
     seconds,
     rootCores: rootTicks / CLOCK_TICKS_PER_SECOND / seconds,

@@ -5,6 +5,7 @@ export * from './worker/bot.js';
 export * from './worker/join-flows.js';
 export * from './worker/fake-media.js';
 export * from './worker/health.js';
+export { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from './worker/proc-tree.js';
 export { reduceStats, type BotStatsSample, type StatsState } from './worker/reduce-stats.js';
 export { statsProbeScript, attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample } from './worker/stats-probe.js';
 export * from './transport/channel.js';

@@ -6,8 +6,8 @@ const statLine = (pid: number, comm: string, ppid: number, utime: number, stime:
 
 describe('parseProcStat', () => {
   it.each([
-    [statLine(42, 'node', 1, 150, 50, 1000), { pid: 42, ppid: 1, cpuTicks: 200, rssPages: 1000 }],
-    [statLine(7, 'chromium (renderer) x', 42, 3, 4, 9), { pid: 7, ppid: 42, cpuTicks: 7, rssPages: 9 }],
+    [statLine(42, 'node', 1, 150, 50, 1000), { pid: 42, ppid: 1, comm: 'node', cpuTicks: 200, rssPages: 1000 }],
+    [statLine(7, 'chromium (renderer) x', 42, 3, 4, 9), { pid: 7, ppid: 42, comm: 'chromium (renderer) x', cpuTicks: 7, rssPages: 9 }],
     ['garbage', undefined],
   ])('%s', (text, expected) => {
     expect(parseProcStat(text)).toEqual(expected);
@@ -21,7 +21,7 @@ describe('parseProcStat', () => {
 });
 
 describe('processTree', () => {
-  const p = (pid: number, ppid: number): ProcStat => ({ pid, ppid, cpuTicks: 0, rssPages: 0 });
+  const p = (pid: number, ppid: number): ProcStat => ({ pid, ppid, comm: 'p', cpuTicks: 0, rssPages: 0 });
   const all = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1), p(21, 20)];
   it.each([
     [10, [10, 11, 12, 13]],
@@ -34,7 +34,7 @@ describe('processTree', () => {
 });
 
 describe('cpuCoresBetween', () => {
-  const s = (pid: number, cpuTicks: number): ProcStat => ({ pid, ppid: 0, cpuTicks, rssPages: 0 });
+  const s = (pid: number, cpuTicks: number): ProcStat => ({ pid, ppid: 0, comm: 'p', cpuTicks, rssPages: 0 });
   it.each([
     { name: 'one busy core for 1 s', prev: [s(1, 100)], cur: [s(1, 200)], ms: 1000, cores: 1 },
     { name: 'two processes, half a second', prev: [s(1, 0), s(2, 0)], cur: [s(1, 25), s(2, 25)], ms: 500, cores: 1 },

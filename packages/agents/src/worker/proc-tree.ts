@@ -8,6 +8,8 @@ export const PAGE_BYTES = 4096;
 export interface ProcStat {
   pid: number;
   ppid: number;
+  /** The command name (`comm`); with the pid it tells a process from a later one that reused the pid. */
+  comm: string;
   /** utime + stime, in clock ticks. */
   cpuTicks: number;
   rssPages: number;
@@ -25,7 +27,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const stime = Number(fields[12]);
   const rss = Number(fields[21]);
   if (![pid, ppid, utime, stime, rss].every(Number.isFinite)) return undefined;
-  return { pid, ppid, cpuTicks: utime + stime, rssPages: rss };
+  return { pid, ppid, comm: text.slice(open + 1, close), cpuTicks: utime + stime, rssPages: rss };
 }
 
 /** `root` and every process below it. */
