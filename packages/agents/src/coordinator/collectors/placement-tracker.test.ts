@@ -127,6 +127,22 @@ describe('PlacementTracker', () => {
     expect(events.map((e) => e.kind)).toEqual(['placement-mismatch', 'placement-mismatch-resolved']);
   });
 
+  it('keeps one belief per bot: learning its endpoint id closes the interval kept under the bot id', () => {
+    const { tracker, placement } = setup();
+    tracker.observeDebug(snap('jvb-2', 0, { room: ['e1'] }));
+    tracker.observeBot({ time: 100, conference: 'room', bridge: '127.0.0.2', bot: 'b1' });
+    tracker.observeBot({ time: 900, conference: 'room', bridge: '127.0.0.2', bot: 'b1', endpoint: 'e1' });
+    tracker.observeBot({ time: 1_900, conference: 'room', bridge: '127.0.0.2', bot: 'b1', endpoint: 'e1' });
+    expect(placement.filter((p) => p.source === 'bot').map((p) => [p.time, p.endpoint])).toEqual([
+      [100, 'b1'],
+      [900, 'e1'],
+    ]);
+    expect(tracker.timeline().filter((i) => i.source === 'bot')).toEqual([
+      { source: 'bot', bridge: 'jvb-2', conference: 'room', endpoint: 'b1', from: 100, to: 900 },
+      { source: 'bot', bridge: 'jvb-2', conference: 'room', endpoint: 'e1', from: 900 },
+    ]);
+  });
+
   it('records bot beliefs from client samples only when they change, and flags unknown addresses once', () => {
     const { tracker, placement, logs } = setup();
     const sample = (time: number, bridge: string) => ({ metric: 'webrtc_rtt_ms', value: 20, time, tags: { conference: 'room', bridge }, meta: { bot: 'b1' } });

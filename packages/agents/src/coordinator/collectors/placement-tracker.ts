@@ -143,11 +143,21 @@ export class PlacementTracker {
     this.evaluate(time);
   }
 
-  /** A bot's belief; only a change of belief is recorded (as a `bot` placement record) and re-evaluated. */
+  /**
+   * A bot's belief, one per bot; only a change of belief is recorded (as a `bot` placement record)
+   * and re-evaluated. A bot that learns its endpoint id changes its belief too: from then on it is
+   * compared per endpoint, and its interval recorded under the bot id is closed.
+   */
   observeBot(observation: BotPlacementObservation): void {
-    const key = observation.endpoint ?? `bot:${observation.bot}`;
+    const key = observation.bot;
     const previous = this.beliefs.get(key);
-    if (previous && previous.rawBridge === observation.bridge && previous.conference === observation.conference) return;
+    if (
+      previous &&
+      previous.rawBridge === observation.bridge &&
+      previous.conference === observation.conference &&
+      previous.endpoint === observation.endpoint
+    )
+      return;
     const bridge = this.resolveBridge(observation.bridge);
     if (bridge === undefined && !this.unknownAddresses.has(observation.bridge)) {
       this.unknownAddresses.add(observation.bridge);
