@@ -10,9 +10,10 @@ import { attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample
 import { addressHost, botStatsToSamples } from './stats-samples.js';
 import { delay } from './delay.js';
 
-/** Converts this machine's epoch milliseconds to the coordinator's clock. */
+/** Probe samples a bot holds while it cannot yet say where it is, at the least (see `onProbeSample`). */
 const MAX_UNTAGGED_SAMPLES = 10;
 
+/** Converts this machine's epoch milliseconds to the coordinator's clock. */
 export interface Clock {
   toCoordinatorTime(localMs: number): number;
 }
@@ -143,14 +144,24 @@ export class Bot {
         if (this.status === 'joined') this.setState('joined');
       }
     }
-    // The bot is on its bridge from the first packet; a sample taken before the page could say which
-    // waits (a few intervals at most) so that every sample carries the bridge it belongs to.
-    if (this.bridge === 'unknown' && this.untagged.length < MAX_UNTAGGED_SAMPLES) {
+    // The bot is on its bridge from the first packet, but on Jitsi-like targets the page names the
+    // bridge and the endpoint id only at join: a sample taken before waits (at most one join timeout
+    // of samples) so that every sample carries the bridge and endpoint it belongs to.
+    if (!this.identified && this.untagged.length < this.maxUntagged) {
       this.untagged.push(stats);
       return;
     }
     this.flushUntagged();
     this.emit(stats);
+  }
+
+  private get identified(): boolean {
+    if (this.bridge === 'unknown') return false;
+    return this.target.kind === 'page' || this.bridgeFromPage || this.status === 'joined';
+  }
+
+  private get maxUntagged(): number {
+    return Math.max(MAX_UNTAGGED_SAMPLES, Math.ceil(this.policy.timeoutMs / this.deps.statsIntervalMs));
   }
 
   private emit(stats: ProbeSample): void {
