@@ -28,6 +28,7 @@ export * from './clock.js';
 export * from './protocol.js';
 export * from './sample-batch.js';
 export * from './summary.js';
+export * from './insights.js';
 export * from './outputs/output.js';
 export * from './outputs/manager.js';
 export * from './outputs/registry.js';

@@ -299,7 +299,14 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       bots: coordinatorResult.bots.map((b) => ({ id: b.bot.id, conference: b.bot.conference, agent: b.agentId, state: b.state, bridge: b.bridge && (collectors.placement.resolveBridge(b.bridge) ?? b.bridge), reason: b.reason })),
     });
     const outcome = await finishRun();
-    await outputs.runEnd({ status: outcome.status, endedAt: coordinatorResult.endedAt, thresholds: outcome.thresholds, summary: outcome.summary });
+    await outputs.runEnd({
+      status: outcome.status,
+      endedAt: coordinatorResult.endedAt,
+      thresholds: outcome.thresholds,
+      summary: outcome.summary,
+      insights: [],
+      outputFailures: outputs.failures.map((f) => ({ output: f.output, phase: f.phase, message: f.error instanceof Error ? f.error.message : String(f.error) })),
+    });
     return outcome;
   } catch (error) {
     await store.updateMeta({ status: 'error', error: (error as Error).message }).catch(() => {});

@@ -1,5 +1,6 @@
 import type { RunContext } from '../context.js';
 import type { Plan } from '../executors/plan.js';
+import type { Insight, OutputFailureRecord } from '../insights.js';
 import type { RunEvent, Sample } from '../metrics/sample.js';
 import type { Summary } from '../summary.js';
 import type { ThresholdResult } from '../thresholds/types.js';
@@ -26,6 +27,10 @@ export interface RunResult {
   endedAt: number;
   thresholds: ThresholdResult[];
   summary: Summary;
+  /** What the run's store shows that a reader must know (saturated agents, retained memory, …). */
+  insights: readonly Insight[];
+  /** Outputs that failed before the end (OutputManager.failures at the time). */
+  outputFailures: readonly OutputFailureRecord[];
 }
 
 /**

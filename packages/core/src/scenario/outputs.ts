@@ -4,6 +4,8 @@ import { nonEmptyString } from './fields.js';
 export interface BuiltinOutputSchema {
   describe(): string;
   options: z.ZodType;
+  /** The option that `--out NAME=ARG` sets (k6 style), e.g. `file` for `--out junit=ci/junit.xml`. */
+  argument?: string;
 }
 
 /**
@@ -15,12 +17,14 @@ export interface BuiltinOutputSchema {
 export const BUILTIN_OUTPUTS = {
   json: {
     describe: () => 'Every sample and event as newline-delimited JSON',
+    argument: 'file',
     options: z.strictObject({
       file: nonEmptyString('Output path; default results/<run>/samples.ndjson').optional(),
     }),
   },
   junit: {
     describe: () => 'JUnit XML with one test case per threshold, for CI',
+    argument: 'file',
     options: z.strictObject({
       file: nonEmptyString('Output path; default results/<run>/junit.xml').optional(),
     }),

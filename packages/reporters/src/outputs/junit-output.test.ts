@@ -18,7 +18,7 @@ function result(status: RunResult['status'], thresholds: Summary['thresholds'], 
     metrics: {},
     droppedSamples: 0,
   };
-  return { status, endedAt: 20_500, thresholds: [], summary };
+  return { status, endedAt: 20_500, thresholds: [], summary, insights: [], outputFailures: [] };
 }
 
 const rtt = (passed: boolean, observed: number | null): Summary['thresholds'][number] => ({
