@@ -29,6 +29,10 @@ export const ErrorCodes = {
   FILE_NOT_FOUND: 'invalidInput',
   UNKNOWN_REGISTRY_NAME: 'invalidInput',
   TARGET_UNREACHABLE: 'targetUnreachable',
+  /** `jlt deploy apply` found a problem before changing anything (a missing tool, too few nodes). */
+  PREFLIGHT_FAILED: 'invalidInput',
+  /** A deploy step (helm, kubectl, ansible) failed; the message is the tool's own. */
+  DEPLOY_STEP_FAILED: 'internalError',
   AGENT_LOST: 'agentLost',
   AGENT_REFUSED: 'agentLost',
   PROTOCOL_ERROR: 'internalError',
