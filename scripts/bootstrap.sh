@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently: the pinned pnpm, the workspace's dependencies,
-# Debian's chromium, and (with --test) the Debian servers the test suite starts for real.
+# Debian's chromium, and (with --test) the Debian servers and tools the test suite runs for real
+# (Prometheus; ansible-runner, ansible-core and ansible-lint for the deploy playbooks).
 # Sourced or run by ./jlt and ./run-tests; each step is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,5 +36,5 @@ apt_install() {
 
 apt_install chromium fonts-liberation
 if [ "${1:-}" = "--test" ]; then
-  apt_install prometheus iproute2
+  apt_install prometheus iproute2 python3-ansible-runner ansible-core ansible-lint
 fi

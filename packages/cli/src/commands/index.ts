@@ -23,6 +23,7 @@ const commandModules = await Promise.all([
   import('./testbed.js'),
   import('./query.js'),
   import('./export.js'),
+  import('./deploy.js'),
 ]);
 
 export const commands: JltCommand[] = commandModules.map((m) => m.default);
