@@ -27,6 +27,8 @@ describe('check-boundaries', () => {
   it.each([
     ['core importing jitsi', { 'packages/core/src/a.ts': "import { x } from '@jlt/jitsi';\n" }, 'core must not import jitsi'],
     ['sibling testbed importing agents', { 'packages/testbed/src/a.ts': "import '@jlt/agents';\n" }, 'testbed must not import agents'],
+    ['deploy importing agents', { 'packages/deploy/src/a.ts': "import { serveAgent } from '@jlt/agents';\n" }, 'deploy must not import agents'],
+    ['deploy depending on reporters', { 'packages/deploy/package.json': '{"dependencies":{"@jlt/reporters":"workspace:*"}}' }, 'depends on @jlt/reporters'],
     ['relative reach into another package', { 'packages/cli/src/a.ts': "import '../../core/src/x.js';\n" }, 'by relative path'],
     [
       'worker importing coordinator',
@@ -44,7 +46,8 @@ describe('check-boundaries', () => {
     const result = check(
       tree({
         'packages/core/src/index.ts': "import { z } from 'zod';\n",
-        'packages/cli/src/a.ts': "import '@jlt/core';\nimport '@jlt/agents';\n",
+        'packages/cli/src/a.ts': "import '@jlt/core';\nimport '@jlt/agents';\nimport '@jlt/deploy';\n",
+        'packages/deploy/src/a.ts': "import '@jlt/core';\nimport 'kubernetes-models/batch/v1/Job';\n",
         'packages/agents/src/worker/a.ts': "import '@jlt/jitsi';\nimport './b.js';\n",
       }),
     );

@@ -82,7 +82,7 @@ export function parseJobEvent(line: string): AnsibleProgress | null {
 }
 
 export function formatRecap(hosts: Record<string, HostRecap>): string[] {
-  const width = Math.max(4, ...Object.keys(hosts).map((h) => h.length));
+  const width = Math.max(0, ...Object.keys(hosts).map((h) => h.length));
   return Object.entries(hosts).map(
     ([host, r]) => `${host.padEnd(width)}  ok=${r.ok} changed=${r.changed} failed=${r.failed} unreachable=${r.unreachable} skipped=${r.skipped}`,
   );

@@ -13,3 +13,4 @@ export * from './cluster.js';
 export * from './preflight.js';
 export * from './deploy.js';
 export * from './status.js';
+export * from './infra-examples.js';

@@ -33,13 +33,14 @@ export interface RenderedDeployment {
 
 const HEADER = '# Rendered by `jlt deploy plan`; apply runs the commands in commands.sh with these files.\n';
 
-export function manifestsYaml(manifests: readonly Manifest[]): string {
+/** Manifests as one YAML stream, each validated against its Kubernetes schema first. */
+export function manifestsYaml(manifests: readonly Manifest[], header = HEADER): string {
   for (const m of manifests) validateManifest(m);
-  return HEADER + manifests.map((m) => stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return header + manifests.map((m) => stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
-export function valuesYaml(values: Record<string, unknown>, comment: string): string {
-  return `${HEADER}# ${comment}\n${stringify(values, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+export function valuesYaml(values: Record<string, unknown>, comment: string, header = HEADER): string {
+  return `${header}# ${comment}\n${stringify(values, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
 /** The script ansible runs to learn the vault password: it prints $JLT_VAULT_PASSWORD, set by apply. */
