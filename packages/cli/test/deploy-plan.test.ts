@@ -46,7 +46,7 @@ describe('jlt deploy', () => {
     writeFileSync(secretFile, `${TURN}\n`);
     const result = await jlt(['deploy', 'apply', '--state', 'octo', '--turn-host', 'turn.example.org', '--turn-secret-file', secretFile, '--dir', join(dir, 'plan')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: preflight found 2 problems; nothing was changed:\n {2}helm is not installed \(not on PATH\): install helm 3 \(https:\/\/helm.sh\/docs\/intro\/install\/\)\n {2}no kube context: /);
+    expect(result.stderr).toMatch(/^error: preflight found 2 problems; nothing was changed:\n {2}helm is not installed \(not on PATH\): install helm 3 \(https:\/\/helm.sh\/docs\/intro\/install\/\)\n {2}no kube context \(kubectl: /);
     expect(`${result.stdout}${result.stderr}`).not.toContain(TURN);
   });
 

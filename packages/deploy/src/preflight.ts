@@ -52,7 +52,7 @@ export function preflight(options: DeployOptions, facts: ClusterFacts): Prefligh
     if (facts.context === undefined && options.prepareCluster) {
       warning(`no kube context yet (${facts.unreachable ?? 'kubectl config current-context failed'}); cluster.yml creates the cluster, set KUBECONFIG to its admin.conf before the charts install`);
     } else if (facts.context === undefined) {
-      error(`no kube context: ${facts.unreachable ?? 'kubectl config current-context failed'}; set KUBECONFIG or run kubectl config use-context NAME`);
+      error(`no kube context (kubectl: ${(facts.unreachable ?? 'current-context failed').replace(/^error: /, '')}); set KUBECONFIG or run kubectl config use-context NAME`);
     } else if (facts.nodes === undefined) {
       error(`cannot reach the cluster of context ${facts.context}: ${facts.unreachable ?? 'kubectl get nodes failed'}`);
     }

@@ -15,6 +15,7 @@ import { FakeCluster } from '@jlt/deploy/test-support';
  * which cannot run here, are the fake cluster.
  */
 const CANARY = 'agent-token-canary-6f3d9e21';
+const SSH_CANARY = 'ssh-password-canary-91b2c7';
 const playbooks = ['agent-hosts.yml', 'cluster.yml'];
 const ansibleDir = join(DEFAULT_INFRA_DIR, 'ansible');
 const run = promisify(execFile);
@@ -76,12 +77,12 @@ describe('infra/ansible', () => {
     );
     const options = resolveDeployOptions(
       { state: 'single', agentHosts: true, inventory, coordinator: 'ws://127.0.0.1:7800', agentBundle: bundle, agentMaxBots: 6, dir: join(work, 'plan') },
-      { env: { JLT_AGENT_TOKEN: CANARY }, cwd: work },
+      { env: { JLT_AGENT_TOKEN: CANARY, JLT_SSH_PASSWORD: SSH_CANARY }, cwd: work },
       'apply',
     );
     let output = '';
     const stream = { write: (chunk: string) => (output += chunk) };
-    const ctx: RunContext = { stdout: stream, stderr: stream, env: { JLT_AGENT_TOKEN: CANARY }, cwd: work, logger: createStreamLogger(stream), signal: new AbortController().signal, now: () => 0 };
+    const ctx: RunContext = { stdout: stream, stderr: stream, env: { JLT_AGENT_TOKEN: CANARY, JLT_SSH_PASSWORD: SSH_CANARY }, cwd: work, logger: createStreamLogger(stream), signal: new AbortController().signal, now: () => 0 };
     const argvs: string[] = [];
     const runner = mixedRunner(new FakeCluster({ tools: ['kubectl', 'helm'] }), argvs);
 
@@ -109,11 +110,14 @@ describe('infra/ansible', () => {
     expect(existsSync(join(root, 'etc/systemd/system/jlt-agent.service'))).toBe(false);
     expect(existsSync(join(root, 'opt/jlt'))).toBe(false);
 
-    // The canary is in no output, command line, rendered file, vault or ansible-runner artifact.
-    expect(output).not.toContain(CANARY);
-    expect(argvs.filter((a) => a.includes(CANARY))).toEqual([]);
+    // The canaries (token, and the ssh password vaulted as ansible_password) are in no output,
+    // command line, rendered file, vault or ansible-runner artifact.
     const files = allFiles(options.dir);
     expect(files.some((f) => f.includes('/artifacts/agent-hosts/job_events/'))).toBe(true);
-    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(CANARY);
+    for (const canary of [CANARY, SSH_CANARY]) {
+      expect(output).not.toContain(canary);
+      expect(argvs.filter((a) => a.includes(canary))).toEqual([]);
+      for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(canary);
+    }
   });
 });
