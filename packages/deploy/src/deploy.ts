@@ -119,7 +119,10 @@ export async function planDeploy(options: DeployOptions, ctx: RunContext, deps: 
     for (const line of perStep[i]!) out.push(`  ${line}`);
   });
   const unknown = rendered.steps.filter((s) => s.kind === 'helm-release' && facts.releases[s.release] === undefined).map((s) => (s as { release: string }).release);
-  if (unknown.length > 0) out.push(`  # helm upgrade --install: without the cluster, plan cannot tell whether ${unknown.join(' and ')} exist; apply runs install or upgrade`);
+  if (unknown.length > 0) {
+    const which = unknown.length === 1 ? `release ${unknown[0]} exists` : `releases ${unknown.join(' and ')} exist`;
+    out.push(`  # helm upgrade --install: without the cluster, plan cannot tell whether ${which}; apply runs install or upgrade`);
+  }
   out.push('', 'ports the clients and bridges need open:', ...requiredPorts(options).map((p) => `  ${p}`));
   if (findings.length > 0) out.push('', 'preflight (apply stops at errors before changing anything):', ...formatFindings(findings));
   ctx.stdout.write(`${out.join('\n')}\n`);
