@@ -36,5 +36,5 @@ apt_install() {
 
 apt_install chromium fonts-liberation
 if [ "${1:-}" = "--test" ]; then
-  apt_install prometheus iproute2 python3-ansible-runner ansible-core ansible-lint
+  apt_install prometheus influxdb iproute2 python3-ansible-runner ansible-core ansible-lint
 fi

@@ -15,6 +15,7 @@ export * from './executors/room-name.js';
 export * from './scenario/target.js';
 export * from './scenario/outputs.js';
 export * from './scenario/collect.js';
+export * from './scenario/credentials.js';
 export * from './scenario/base-schema.js';
 export * from './scenario/schema.js';
 export * from './scenario/thresholds.js';

@@ -33,6 +33,13 @@ export const METRICS = {
     description: 'Samples per selected remote ICE candidate type',
     tags: ['candidate'],
   },
+  page_web_vitals_ms: {
+    type: 'trend',
+    unit: 'ms',
+    description: "Web vitals of the bot's page from Faro (fcp, lcp, ttfb, inp)",
+    tags: ['vital'],
+  },
+  page_layout_shift: { type: 'trend', unit: '', description: "Cumulative layout shift of the bot's page from Faro" },
   agent_cpu_cores: { type: 'gauge', unit: 'cores', description: 'CPU cores used by an agent and its browsers' },
   agent_memory_bytes: { type: 'gauge', unit: 'bytes', description: 'Memory used by an agent and its browsers' },
   agent_event_loop_lag_ms: { type: 'trend', unit: 'ms', description: 'Event-loop lag of the agent process' },

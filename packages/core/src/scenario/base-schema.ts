@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { metricInfo } from '../metrics/names.js';
 import { parseThresholdExpression, parseThresholdKey, ThresholdSyntaxError } from '../thresholds/parse.js';
 import { collectSchema } from './collect.js';
-import { duration, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
+import { duration, httpUrl, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
 import { scenarioOutputEntrySchema } from './outputs.js';
 import { targetSchema } from './target.js';
 
@@ -25,6 +25,14 @@ const mediaSchema = z
   .default({ video: { width: 1280, height: 720, fps: 30 }, audio: true })
   .describe('What senders send');
 
+const faroSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Run Grafana Faro in each bot page: its errors and console warnings become run events"),
+    collectorUrl: httpUrl('Also forward every Faro payload, unchanged, to this collector (Grafana Alloy faro.receiver, e.g. http://alloy:12347/collect)').optional(),
+  })
+  .default({ enabled: true })
+  .describe("Grafana Faro in the bot pages: page errors, unhandled rejections, console errors and warnings, web vitals");
+
 const botsSchema = z
   .strictObject({
     renderRemoteVideo: z
@@ -42,8 +50,9 @@ const botsSchema = z
       })
       .default({ width: 640, height: 360 })
       .describe('Page size; small pages make cheap bots'),
+    faro: faroSchema,
   })
-  .default({ renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 } })
+  .default({ renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 }, faro: { enabled: true } })
   .describe('Switches that make bots cheap to run; defaults are the cheap setting');
 
 const joinSchema = z

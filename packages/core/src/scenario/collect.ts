@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { duration, envVarName, httpUrl, nonEmptyString } from './fields.js';
 
-const prometheusAuth = z
+/** HTTP credentials for Prometheus-compatible endpoints (query API, remote write). */
+export const prometheusAuthSchema = z
   .union([
     z.strictObject({
       basic: z
@@ -29,7 +30,7 @@ export const collectSchema = z
       .strictObject({
         url: httpUrl('Prometheus-compatible query API base URL (Prometheus, Mimir), e.g. http://prometheus:9090'),
         tenant: nonEmptyString('Mimir/Cortex tenant, sent as X-Scope-OrgID').optional(),
-        auth: prometheusAuth.optional(),
+        auth: prometheusAuthSchema.optional(),
         queries: z
           .record(
             z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'query names are metric names matching ^[a-z_][a-z0-9_]*$' }),

@@ -1,5 +1,26 @@
 import * as z from 'zod';
-import { nonEmptyString } from './fields.js';
+import { prometheusAuthSchema } from './collect.js';
+import { duration, envVarName, httpUrl, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
+
+/** Prometheus label names (and InfluxDB tag keys, kept to the same rule); `__` is reserved. */
+const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: 'label names must match ^[a-zA-Z_][a-zA-Z0-9_]*$' })
+  .refine((name) => !name.startsWith('__'), { error: 'label names starting with __ are reserved' });
+
+const extraLabels = (what: string) =>
+  z.record(labelName, nonEmptyString('Label value')).optional().describe(`Extra ${what} added to every series, e.g. { env: staging }`);
+
+/** A URL whose user-info would put a secret into the scenario file, logs and run.json. */
+const withoutCredentials = (url: string): boolean => {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  } catch {
+    return true;
+  }
+};
+const credentialsInUrl = { error: 'must not contain credentials; name an environment variable in auth (or tokenEnv) instead' };
 
 export interface BuiltinOutputSchema {
   describe(): string;
@@ -9,7 +30,7 @@ export interface BuiltinOutputSchema {
 }
 
 /**
- * Built-in outputs by name (more — html, influxdb, prometheus-remote-write — come with their own work), with their options as written in `outputs: [{ NAME: OPTIONS }]`.
+ * Built-in outputs by name (more — html — come with their own work), with their options as written in `outputs: [{ NAME: OPTIONS }]`.
  * The implementations live in packages/reporters and are registered in OutputRegistry
  * (outputs/registry.ts); they should use these schemas as their `optionsSchema`, so what the scenario
  * file accepts and what the output receives are one definition.
@@ -27,6 +48,36 @@ export const BUILTIN_OUTPUTS = {
     argument: 'file',
     options: z.strictObject({
       file: nonEmptyString('Output path; default results/<run>/junit.xml').optional(),
+    }),
+  },
+  prometheus: {
+    describe: () => 'Streams samples to Prometheus remote write 1.0 (Prometheus, Mimir, …) while the run goes',
+    argument: 'url',
+    options: z.strictObject({
+      url: httpUrl('Remote-write endpoint, e.g. http://prometheus:9090/api/v1/write').refine(withoutCredentials, credentialsInUrl),
+      auth: prometheusAuthSchema.optional(),
+      tenant: nonEmptyString('Mimir/Cortex tenant, sent as X-Scope-OrgID').optional(),
+      labels: extraLabels('labels'),
+      flushInterval: duration('How often buffered samples are written (the age bound of a batch)').default(5_000),
+      maxSamplesPerRequest: positiveInt('Most remote-write samples in one request (the size bound of a batch)').default(2_000),
+      timeout: duration('How long one request may take before it is retried').default(10_000),
+    }),
+  },
+  influxdb: {
+    describe: () => 'Streams samples to the InfluxDB v2 write API while the run goes',
+    argument: 'url',
+    options: z.strictObject({
+      url: httpUrl('InfluxDB base URL, e.g. http://influxdb:8086').refine(withoutCredentials, credentialsInUrl),
+      org: nonEmptyString('Organization (name or id)'),
+      bucket: nonEmptyString('Bucket'),
+      tokenEnv: envVarName('Environment variable holding the API token').optional(),
+      precision: z.enum(['ns', 'us', 'ms', 's']).default('us').describe('Timestamp precision; finer than ms keeps samples that share a millisecond apart'),
+      gzip: z.boolean().default(true).describe('Gzip request bodies over 1 kB'),
+      tags: extraLabels('tags'),
+      flushInterval: duration('How often buffered samples are written').default(1_000),
+      batchSize: positiveInt('Most lines in one request').default(5_000),
+      maxRetries: nonNegativeInt('Retries of a failed write (network errors, 429, 5xx; never other 4xx)').default(3),
+      timeout: duration('How long one request may take').default(10_000),
     }),
   },
 } as const satisfies Record<string, BuiltinOutputSchema>;
@@ -77,3 +128,6 @@ export function scenarioOutputs(entries: readonly ScenarioOutputEntry[]): { name
     })),
   );
 }
+
+/** The validated (defaulted) options a built-in output receives. */
+export type BuiltinOutputOptions<N extends BuiltinOutputName> = z.output<(typeof BUILTIN_OUTPUTS)[N]['options']>;

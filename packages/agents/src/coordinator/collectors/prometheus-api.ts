@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { authorizationHeader, type HttpCredentials } from '@jlt/core';
 import { httpGet, HttpGetError, redactUrl, snippet, type FetchLike } from './http-get.js';
 
 /** Credentials for the query API; the values, never logged, come from environment variables the scenario names. */
-export type PrometheusCredentials = { basic: { username: string; password: string } } | { bearerToken: string };
+export type PrometheusCredentials = HttpCredentials;
 
 export interface PrometheusClientOptions {
   /** Base URL of the query API, e.g. `http://prometheus:9090` or Mimir's `http://mimir/prometheus`. */
@@ -57,12 +58,7 @@ function keep(points: ([number, number] | undefined)[]): [number, number][] {
 export function prometheusHeaders(options: Pick<PrometheusClientOptions, 'tenant' | 'credentials'>): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.tenant !== undefined) headers['x-scope-orgid'] = options.tenant;
-  const credentials = options.credentials;
-  if (credentials && 'basic' in credentials) {
-    headers.authorization = `Basic ${Buffer.from(`${credentials.basic.username}:${credentials.basic.password}`).toString('base64')}`;
-  } else if (credentials) {
-    headers.authorization = `Bearer ${credentials.bearerToken}`;
-  }
+  if (options.credentials !== undefined) headers.authorization = authorizationHeader(options.credentials);
   return headers;
 }
 

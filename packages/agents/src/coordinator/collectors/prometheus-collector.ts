@@ -1,4 +1,4 @@
-import { JltError, type CollectOptions, type Sample } from '@jlt/core';
+import { JltError, resolveHttpCredentials, type CollectOptions, type Sample } from '@jlt/core';
 import type { BridgeEndpoint, Collector, CollectorRuntime } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
 import { redactUrl } from './http-get.js';
@@ -32,21 +32,9 @@ export interface PrometheusCollectorOptions extends CollectorRuntime {
   rateWindow?: string;
 }
 
-function requireEnv(env: PrometheusCollectorOptions['env'], name: string, field: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    throw new JltError('INVALID_ARGUMENT', `environment variable ${name} (named by collect.prometheus.auth.${field}) is not set`, {
-      hint: `export ${name}=… before running jlt, or remove collect.prometheus.auth`,
-    });
-  }
-  return value;
-}
-
 /** Reads the credentials the scenario references by variable name. Throws a `JltError` naming a missing variable. */
 export function resolvePrometheusCredentials(auth: PrometheusCollectOptions['auth'], env: PrometheusCollectorOptions['env']): PrometheusCredentials | undefined {
-  if (auth === undefined) return undefined;
-  if ('basic' in auth) return { basic: { username: auth.basic.username, password: requireEnv(env, auth.basic.passwordEnv, 'basic.passwordEnv') } };
-  return { bearerToken: requireEnv(env, auth.bearerTokenEnv, 'bearerTokenEnv') };
+  return resolveHttpCredentials(auth, env, 'collect.prometheus.auth');
 }
 
 function escapeRegex(text: string): string {
