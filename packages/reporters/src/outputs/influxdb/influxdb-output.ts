@@ -45,6 +45,10 @@ export class InfluxdbOutput implements Output {
   private readonly token: string | undefined;
   private writeApi: WriteApi | undefined;
   private encoder: LineProtocolEncoder | undefined;
+  /** Lines handed to the client; at stop, those neither written nor dropped yet are dropped. */
+  private handed = 0;
+  /** Set at stop: the client's late callbacks no longer change the counts. */
+  private settled = false;
 
   constructor(
     private readonly options: InfluxdbOutputOptions,
@@ -64,6 +68,7 @@ export class InfluxdbOutput implements Output {
     const { options } = this;
     const counts = this.counts;
     const maxRetries = options.maxRetries;
+    const live = (): boolean => !this.settled;
     this.encoder = new LineProtocolEncoder({ ...options.tags, run_id: run.runId }, options.precision);
     this.writeApi = new InfluxDB({ url: options.url, timeout: options.timeout, ...(this.token === undefined ? {} : { token: this.token }) }).getWriteApi(
       options.org,
@@ -81,16 +86,17 @@ export class InfluxdbOutput implements Output {
         maxBufferLines: MAX_RETRY_LINES,
         gzipThreshold: options.gzip ? 1_000 : Number.POSITIVE_INFINITY,
         writeSuccess(lines) {
-          counts.wrote(lines.length);
+          if (live()) counts.wrote(lines.length);
         },
         writeFailed(error, lines, attempt) {
+          if (!live()) return;
           counts.failed(describe(error));
           // The client retries network errors, 429 and 5xx while attempts are left; the rest are gone.
           const retried = !(error instanceof HttpError && error.statusCode < 429) && attempt <= maxRetries && !/max retry time/i.test(error.message);
           if (!retried) counts.dropped(lines.length, 'their write failed');
         },
         writeRetrySkipped(entry) {
-          counts.dropped(entry.lines.length, 'while the retry buffer was full');
+          if (live()) counts.dropped(entry.lines.length, 'while the retry buffer was full');
         },
       },
     );
@@ -106,15 +112,22 @@ export class InfluxdbOutput implements Output {
   async onRunEnd(_result: RunResult): Promise<void> {}
 
   async stop(): Promise<void> {
-    const writeApi = this.writeApi;
+    const deadline = Date.now() + this.options.timeout;
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.timeout)));
-    await Promise.race([this.flusher.stop().then(() => writeApi?.flush(true)).catch(() => undefined), outOfTime]);
+    await Promise.race([this.flusher.stop().then(() => this.writeApi?.flush(true)).catch(() => undefined), outOfTime]);
     clearTimeout(timer);
-    const unsent = writeApi?.dispose() ?? 0;
-    this.counts.dropped(unsent, 'unsent at stop');
+    // Retries run on the client's own timers: wait (within the same bound) until every line is settled.
+    while (this.unsettled() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.writeApi?.dispose();
+    this.settled = true;
+    this.counts.dropped(this.unsettled(), 'unsent at stop');
     this.counts.dropped(this.buffer.dropped, 'while the buffer was full');
     this.counts.report();
+  }
+
+  private unsettled(): number {
+    return this.handed - this.counts.writtenCount - this.counts.droppedCount;
   }
 
   /** Run samples written and dropped; final after `stop`. */
@@ -125,7 +138,9 @@ export class InfluxdbOutput implements Output {
   private async flush(): Promise<void> {
     const samples = this.buffer.drain();
     if (samples.length === 0 || this.writeApi === undefined || this.encoder === undefined) return;
-    this.writeApi.writeRecords(this.encoder.encode(samples));
+    const lines = this.encoder.encode(samples);
+    this.handed += lines.length;
+    this.writeApi.writeRecords(lines);
     await this.writeApi.flush();
   }
 }

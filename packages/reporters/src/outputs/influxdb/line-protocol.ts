@@ -56,7 +56,7 @@ export class LineProtocolEncoder {
   }
 
   private fieldsOf(sample: Sample): string {
-    let fields = `value=${sample.value * liveMetricName(sample.metric).scale}`;
+    let fields = `value=${liveMetricName(sample.metric).toBase(sample.value)}`;
     if (sample.meta !== undefined) {
       for (const [key, value] of Object.entries(sample.meta)) {
         if (key === 'value') continue;

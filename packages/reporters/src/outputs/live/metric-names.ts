@@ -11,25 +11,28 @@ export interface LiveMetricName {
   /** Base name, e.g. `jlt_webrtc_rtt_seconds`; Prometheus adds `_bucket`/`_total` suffixes per type. */
   name: string;
   type: MetricType;
-  /** Multiply a sample's value by this to get the base unit. */
-  scale: number;
+  /** A sample's value in the base unit. */
+  toBase(value: number): number;
   /** The base unit's name as Prometheus metadata carries it (`seconds`, `bytes`, …), '' when none. */
   unit: string;
   help: string;
 }
 
-const BASE_UNITS: Record<MetricInfo['unit'], { suffix: string; scale: number; unit: string; jltSuffix?: string }> = {
-  ms: { suffix: '_seconds', scale: 1 / 1000, unit: 'seconds', jltSuffix: '_ms' },
-  kbps: { suffix: '_bits_per_second', scale: 1000, unit: 'bits_per_second', jltSuffix: '_kbps' },
-  bps: { suffix: '_bits_per_second', scale: 1, unit: 'bits_per_second', jltSuffix: '_bps' },
-  ratio: { suffix: '_ratio', scale: 1, unit: 'ratio', jltSuffix: '_ratio' },
-  fps: { suffix: '_frames_per_second', scale: 1, unit: 'frames_per_second', jltSuffix: '_fps' },
-  px: { suffix: '_pixels', scale: 1, unit: 'pixels' },
-  bytes: { suffix: '_bytes', scale: 1, unit: 'bytes', jltSuffix: '_bytes' },
-  cores: { suffix: '_cores', scale: 1, unit: 'cores', jltSuffix: '_cores' },
-  'packets/s': { suffix: '_packets_per_second', scale: 1, unit: 'packets_per_second' },
-  count: { suffix: '', scale: 1, unit: '' },
-  '': { suffix: '', scale: 1, unit: '' },
+const same = (value: number): number => value;
+
+/** Scales divide or multiply by a power of ten, so 13 ms is 0.013 s exactly as printed (13 × 0.001 is not). */
+const BASE_UNITS: Record<MetricInfo['unit'], { suffix: string; toBase: (value: number) => number; unit: string; jltSuffix?: string }> = {
+  ms: { suffix: '_seconds', toBase: (ms) => ms / 1000, unit: 'seconds', jltSuffix: '_ms' },
+  kbps: { suffix: '_bits_per_second', toBase: (kbps) => kbps * 1000, unit: 'bits_per_second', jltSuffix: '_kbps' },
+  bps: { suffix: '_bits_per_second', toBase: same, unit: 'bits_per_second', jltSuffix: '_bps' },
+  ratio: { suffix: '_ratio', toBase: same, unit: 'ratio', jltSuffix: '_ratio' },
+  fps: { suffix: '_frames_per_second', toBase: same, unit: 'frames_per_second', jltSuffix: '_fps' },
+  px: { suffix: '_pixels', toBase: same, unit: 'pixels' },
+  bytes: { suffix: '_bytes', toBase: same, unit: 'bytes', jltSuffix: '_bytes' },
+  cores: { suffix: '_cores', toBase: same, unit: 'cores', jltSuffix: '_cores' },
+  'packets/s': { suffix: '_packets_per_second', toBase: same, unit: 'packets_per_second' },
+  count: { suffix: '', toBase: same, unit: '' },
+  '': { suffix: '', toBase: same, unit: '' },
 };
 
 /** Where the generic rule reads badly (`jvb_packet_rate_download_packets_per_second`). */
@@ -52,12 +55,12 @@ export function liveMetricName(metric: string): LiveMetricName {
 function computeName(metric: string): LiveMetricName {
   const info = metricInfo(metric);
   if (info === undefined) {
-    return { name: `jlt_${sanitizeName(metric)}`, type: 'gauge', scale: 1, unit: '', help: `${metric} (custom metric)` };
+    return { name: `jlt_${sanitizeName(metric)}`, type: 'gauge', toBase: same, unit: '', help: `${metric} (custom metric)` };
   }
   const base = BASE_UNITS[info.unit];
   let stem = RENAMED[metric] ?? metric;
   if (base.jltSuffix !== undefined && stem.endsWith(base.jltSuffix)) stem = stem.slice(0, -base.jltSuffix.length);
-  return { name: `jlt_${stem}${base.suffix}`, type: info.type, scale: base.scale, unit: base.unit, help: info.description };
+  return { name: `jlt_${stem}${base.suffix}`, type: info.type, toBase: base.toBase, unit: base.unit, help: info.description };
 }
 
 /** A metric or label name as Prometheus accepts it: `[a-zA-Z_][a-zA-Z0-9_]*`. */

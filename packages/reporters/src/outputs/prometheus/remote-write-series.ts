@@ -41,7 +41,7 @@ export class RemoteWriteSeries {
     for (const sample of samples) {
       if (!Number.isFinite(sample.value)) continue;
       const state = this.stateFor(sample.metric, sample.tags);
-      const value = sample.value * state.named.scale;
+      const value = state.named.toBase(sample.value);
       switch (state.kind) {
         case 'histogram': {
           const { bounds, counts } = state;
