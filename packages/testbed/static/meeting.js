@@ -156,6 +156,20 @@ async function join(displayName) {
   setInterval(() => void collectStats(), statsIntervalMs);
 }
 
+/**
+ * `config.testbed.pageErrors=true`: once joined, the page misbehaves the way pages of real
+ * deployments do — an uncaught error, an unhandled promise rejection, a console error and a console
+ * warning — so that collecting a page's own errors can be tested. The conference is unaffected.
+ */
+function misbehave() {
+  console.warn('testbed: pageErrors is on; this page throws and logs errors on purpose');
+  console.error('testbed: simulated console error');
+  setTimeout(() => {
+    throw new TypeError('testbed: simulated uncaught error');
+  }, 0);
+  void Promise.reject(new Error('testbed: simulated unhandled rejection'));
+}
+
 async function onMessage(message) {
   switch (message.type) {
     case 'joined':
@@ -164,6 +178,7 @@ async function onMessage(message) {
       state.bridgeId = message.bridgeId;
       state.region = message.region;
       state.joined = true;
+      if (config.testbed?.pageErrors === true) misbehave();
       return;
     case 'members':
       state.members = message.members;

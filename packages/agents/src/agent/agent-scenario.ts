@@ -32,6 +32,7 @@ export const agentScenarioSchema = z.object({
     renderRemoteVideo: z.boolean(),
     receiverAudioProcessing: z.boolean(),
     viewport: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+    faro: z.object({ enabled: z.boolean(), collectorUrl: z.string().url().optional() }).optional(),
   }),
   join: z.object({ timeout: z.number().positive(), retries: z.number().int().nonnegative(), retryDelay: z.number().nonnegative() }),
 });

@@ -6,12 +6,16 @@ import type { BotLease, BrowserPool } from './browser-pool.js';
 import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
 import { probeConferenceState } from '@jlt/jitsi';
 import { JOIN_FLOWS, JoinFailure, type BotTarget } from './join-flows.js';
+import { attachFaro, faroRecords, type FaroBody, type FaroRecord } from './faro.js';
+import type { FaroForwarder } from './faro-forwarder.js';
 import { attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample } from './stats-probe.js';
 import { addressHost, botStatsToSamples } from './stats-samples.js';
 import { delay } from './delay.js';
 
 /** Probe samples a bot holds while it cannot yet say where it is, at the least (see `onProbeSample`). */
 const MAX_UNTAGGED_SAMPLES = 10;
+/** Page events (Faro) one bot reports at most; a page that logs in a loop must not flood the run. */
+const MAX_PAGE_EVENTS = 100;
 
 /** Converts this machine's epoch milliseconds to the coordinator's clock. */
 export interface Clock {
@@ -38,9 +42,11 @@ export const DEFAULT_JOIN_POLICY: JoinPolicy = { timeoutMs: 60_000, retries: 2, 
 
 export interface BotOptions extends CheapBotOptions {
   viewport: { width: number; height: number };
+  /** Grafana Faro in the page (faro.ts): page errors and console warnings become run events. */
+  faro: boolean;
 }
 
-export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, disableAudioProcessing: true };
+export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, disableAudioProcessing: true, faro: true };
 
 export interface BotDeps {
   pool: BrowserPool;
@@ -55,6 +61,8 @@ export interface BotDeps {
   probeDelivery: ProbeDelivery;
   /** Screenshots of failed joins go here. */
   artifactsDir: string;
+  /** Where Faro's payloads are forwarded unchanged, when the scenario names a collector. */
+  faroForwarder?: FaroForwarder;
   logger: Logger;
   now(): number;
 }
@@ -87,6 +95,9 @@ export class Bot {
   private drainTimer: NodeJS.Timeout | undefined;
   private status: BotState | undefined;
   private leaving = false;
+  /** Web-vitals samples from Faro taken before the bot knows its bridge (the page loads before it joins). */
+  private heldVitals: FaroRecord['vitals'] = [];
+  private pageEvents = 0;
 
   constructor(
     readonly planned: PlannedBot,
@@ -172,6 +183,37 @@ export class Bot {
     const waiting = this.untagged;
     this.untagged = [];
     for (const stats of waiting) this.emit(stats);
+    if (this.heldVitals.length > 0) {
+      this.deps.samples(this.heldVitals.map((vital) => this.vitalSample(vital)));
+      this.heldVitals = [];
+    }
+  }
+
+  /** Tagged like the bot's stats, plus `vital` (fcp, lcp, …) where the metric has it; page time converted. */
+  private vitalSample(vital: FaroRecord['vitals'][number]): Sample {
+    const tags = vital.vital === undefined ? this.tags : { ...this.tags, vital: vital.vital };
+    return { metric: vital.metric, value: vital.value, time: this.deps.clock.toCoordinatorTime(vital.time), tags, meta: this.sampleMeta };
+  }
+
+  /** One Faro batch from the page: forwarded as is, and turned into run events and web-vitals samples. */
+  private onFaro(body: FaroBody): void {
+    this.deps.faroForwarder?.forward(body);
+    const { events, vitals } = faroRecords(body, this.id, this.deps.now);
+    const toRun = (pageMs: number): number => this.deps.clock.toCoordinatorTime(pageMs);
+    const room = MAX_PAGE_EVENTS - this.pageEvents;
+    if (events.length > 0 && room > 0) {
+      const tags = this.tags;
+      const kept = events.slice(0, room).map((event) => ({ ...event, time: toRun(event.time), tags }));
+      this.pageEvents += kept.length;
+      if (this.pageEvents === MAX_PAGE_EVENTS) {
+        kept.push({ time: toRun(this.deps.now()), kind: 'page.events_suppressed', level: 'warn', message: `${this.id}: more than ${MAX_PAGE_EVENTS} page events; further ones are not recorded`, tags, meta: { bot: this.id } });
+      }
+      this.deps.events(kept);
+    }
+    for (const vital of vitals) {
+      if (this.identified) this.deps.samples([this.vitalSample(vital)]);
+      else if (this.heldVitals.length < MAX_UNTAGGED_SAMPLES) this.heldVitals.push(vital);
+    }
   }
 
   /** Joins, retrying per policy; each attempt gets a fresh context. Never throws for a failed join. */
@@ -258,6 +300,9 @@ export class Bot {
   private async openPage(): Promise<void> {
     const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.viewport });
     this.lease = lease;
+    if (this.options.faro) {
+      await attachFaro(lease.context, { bot: this.id, conference: this.planned.conference, scenario: this.deps.tags.scenario }, (body) => this.onFaro(body));
+    }
     await attachStatsProbe(lease.context, { intervalMs: this.deps.statsIntervalMs, delivery: this.deps.probeDelivery }, (s) => this.onProbeSample(s));
     await lease.context.addInitScript({ content: cheapBotScript(this.options) });
     const page = await lease.context.newPage();

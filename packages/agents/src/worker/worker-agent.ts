@@ -2,6 +2,7 @@ import { JltError, type Logger, type PlannedBot, type RunEvent, type Sample } fr
 import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type JoinPolicy } from './bot.js';
 import { BrowserPool, type BrowserPoolOptions } from './browser-pool.js';
 import { ensureFakeAudio, ensureFakeVideo } from './fake-media.js';
+import { FaroForwarder } from './faro-forwarder.js';
 import { startHealthMonitor, type HealthMonitor } from './health.js';
 import { meetingUrlFor, type BotTarget } from './join-flows.js';
 import { scheduleAt } from './schedule.js';
@@ -47,6 +48,8 @@ export interface WorkerShareOptions {
   probeDelivery?: ProbeDelivery;
   /** Agent health samples every second while running. Default true. */
   health?: boolean;
+  /** Forward every bot page's Faro payloads, unchanged, to this collector URL (with `botOptions.faro`). */
+  faroCollectorUrl?: string;
   now?: () => number;
 }
 
@@ -102,12 +105,14 @@ export class WorkerShare {
   private readonly started = new Promise<void>((resolve) => (this.resolveStarted = resolve));
   private stopReason: string | undefined;
   private finishing: Promise<void> | undefined;
+  private readonly faroForwarder: FaroForwarder | undefined;
 
   constructor(private readonly options: WorkerShareOptions) {
     this.now = options.now ?? Date.now;
     this.botOptions = { ...DEFAULT_BOT_OPTIONS, ...options.botOptions };
     this.joinPolicy = { ...DEFAULT_JOIN_POLICY, ...options.joinPolicy };
     this.pending.push(...options.bots);
+    if (this.botOptions.faro && options.faroCollectorUrl !== undefined) this.faroForwarder = new FaroForwarder(options.faroCollectorUrl, options.logger);
     const onAbort = (): void => void this.stop('aborted');
     if (options.signal.aborted) queueMicrotask(onAbort);
     else options.signal.addEventListener('abort', onAbort, { once: true });
@@ -218,6 +223,7 @@ export class WorkerShare {
       statsIntervalMs: this.options.statsIntervalMs ?? 1000,
       probeDelivery: this.options.probeDelivery ?? 'drain',
       artifactsDir: this.options.artifactsDir,
+      ...(this.faroForwarder === undefined ? {} : { faroForwarder: this.faroForwarder }),
       logger: this.options.logger,
       now: this.now,
     });
@@ -284,6 +290,7 @@ export class WorkerShare {
     });
     this.finishing ??= (async () => {
       await Promise.all([...this.running.values()].map((r) => r.done));
+      await this.faroForwarder?.close();
       this.health?.stop();
       this.unsubscribeCrash?.();
       this.pool?.unreserve(this.reserved);

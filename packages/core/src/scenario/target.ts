@@ -63,6 +63,9 @@ export const testbedTargetSchema = z
         "Bridge selection, as Jicofo's RegionBasedBridgeSelectionStrategy (region) or SplitBridgeSelectionStrategy (split: spread one conference over every bridge)",
       ),
     roomPrefix: roomPrefix.optional(),
+    config: jitsiConfig
+      .describe('URL-hash config for the meeting page, as for jitsi targets (any key); testbed.pageErrors: true makes each page throw and log errors once joined')
+      .optional(),
   })
   .describe('The embedded testbed: a local meeting page, focus and N bridges that behave like Jitsi where jlt looks');
 
