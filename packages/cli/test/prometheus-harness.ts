@@ -14,9 +14,10 @@ export interface RunningPrometheus {
 /**
  * Starts Debian's real Prometheus on a free loopback port with a temp data dir, scraping every second
  * with the given `scrape_configs` YAML lines (each indented by two spaces under `scrape_configs:`).
- * `scrapeConfigs` receives the temp dir, for configs that point at files in it.
+ * `scrapeConfigs` receives the temp dir, for configs that point at files in it; `flags` are added to
+ * Prometheus's command line (e.g. `--web.enable-remote-write-receiver`).
  */
-export async function startPrometheus(scrapeConfigs: (dir: string) => string[]): Promise<RunningPrometheus> {
+export async function startPrometheus(scrapeConfigs: (dir: string) => string[], flags: readonly string[] = []): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'jlt-prometheus-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -26,7 +27,7 @@ export async function startPrometheus(scrapeConfigs: (dir: string) => string[]):
   );
   const prometheus = spawn(
     '/usr/bin/prometheus',
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h'],
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1h', ...flags],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -159,10 +159,10 @@ describe('PrometheusOutput', () => {
     expect(stress.samples).toEqual([{ value: 0.25, timestamp: 1_700_000_000_300 }]);
 
     // Trends are cumulative histograms in seconds: 12 ms ≤ 0.015 s, 180 ms ≤ 0.2 s.
-    const last = (le: string): number => seriesNamed(received, 'jlt_webrtc_rtt_seconds_bucket', { le }).at(-1)!.samples[0]!.value;
+    const last = (le: string): number => seriesNamed(received, 'jlt_webrtc_rtt_seconds_bucket', { le }).at(-1)!.samples.at(-1)!.value;
     expect([last('0.01'), last('0.015'), last('0.15'), last('0.2'), last('+Inf')]).toEqual([0, 1, 1, 2, 2]);
-    expect(seriesNamed(received, 'jlt_webrtc_rtt_seconds_count').at(-1)!.samples[0]!.value).toBe(2);
-    expect(seriesNamed(received, 'jlt_webrtc_rtt_seconds_sum').at(-1)!.samples[0]!.value).toBeCloseTo(0.192);
+    expect(seriesNamed(received, 'jlt_webrtc_rtt_seconds_count').at(-1)!.samples.at(-1)!.value).toBe(2);
+    expect(seriesNamed(received, 'jlt_webrtc_rtt_seconds_sum').at(-1)!.samples.at(-1)!.value).toBeCloseTo(0.192);
     expect(out.sampleCounts).toEqual({ written: 3, dropped: 0 });
   });
 
@@ -180,15 +180,19 @@ describe('PrometheusOutput', () => {
       sample('agent_cpu_cores', 0.6, 1_000, { bridge: '', conference: '' }),
     ]);
     await out.stop();
-    expect(seriesNamed(received, 'jlt_bot_join_success_passes_total').at(-1)!.samples[0]!.value).toBe(1);
-    expect(seriesNamed(received, 'jlt_bot_join_success_fails_total').map((s) => s.samples[0]!.value)).toEqual(expect.arrayContaining([0, 1]));
-    expect(seriesNamed(received, 'jlt_webrtc_quality_limitation_total', { reason: 'cpu' }).at(-1)!.samples[0]!.value).toBe(2);
+    expect(seriesNamed(received, 'jlt_bot_join_success_passes_total').at(-1)!.samples.at(-1)!.value).toBe(1);
+    expect(seriesNamed(received, 'jlt_bot_join_success_fails_total').at(-1)!.samples.at(-1)!.value).toBe(1);
+    expect(seriesNamed(received, 'jlt_webrtc_quality_limitation_total', { reason: 'cpu' }).at(-1)!.samples.at(-1)!.value).toBe(2);
     // Out of arrival order, and two samples in one millisecond: sorted, the later one kept.
     expect(seriesNamed(received, 'jlt_agent_cpu_cores').flatMap((s) => s.samples)).toEqual([
       { value: 0.5, timestamp: 900 },
       { value: 0.6, timestamp: 1_000 },
     ]);
-    const times = seriesNamed(received, 'jlt_bot_join_success_passes_total').map((s) => s.samples[0]!.timestamp);
+    // A cumulative series starts with a zero just before its first sample, so rate() sees the first increment.
+    expect(seriesNamed(received, 'jlt_bot_join_success_passes_total')[0]!.samples.map((s) => s.value)).toEqual([0, 1]);
+    expect(seriesNamed(received, 'jlt_bot_join_success_passes_total')[0]!.samples[0]!.timestamp).toBe(0);
+    expect(seriesNamed(received, 'jlt_bot_join_success_passes_total').slice(1).every((s) => s.samples.length === 1)).toBe(true);
+    const times = seriesNamed(received, 'jlt_bot_join_success_passes_total').flatMap((s) => s.samples.map((sample) => sample.timestamp));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(new Set(times).size).toBe(times.length);
   });

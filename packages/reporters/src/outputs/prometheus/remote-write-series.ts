@@ -15,8 +15,11 @@ import { encodeLabels, METADATA_TYPE, type EncodedMetadata, type EncodedSeries }
  *   the two never lacks its denominator);
  * - gauge → `NAME` with every sample at its own time.
  *
- * Cumulative series are written at each flush's time, as a scrape would see them; gauges keep their
- * sample times, sorted per series. A gauge sample at or before the last one written for its series
+ * Cumulative series are written at each flush's time, as a scrape would see them, and start with a
+ * zero just before their first sample (Prometheus's created-timestamp zero): without it `rate()`
+ * and `increase()` would miss everything a series counted before its first flush, e.g. every join
+ * of a run whose bots all joined within one flush interval. Gauges keep their sample times, sorted
+ * per series. A gauge sample at or before the last one written for its series
  * would be refused as out of order by Prometheus and is dropped here instead (counted in `late`).
  */
 export class RemoteWriteSeries {
@@ -41,6 +44,7 @@ export class RemoteWriteSeries {
     for (const sample of samples) {
       if (!Number.isFinite(sample.value)) continue;
       const state = this.stateFor(sample.metric, sample.tags);
+      if (state.kind !== 'gauge') state.createdAt ??= Math.round(sample.time) - 1;
       const value = state.named.toBase(sample.value);
       switch (state.kind) {
         case 'histogram': {
@@ -80,23 +84,32 @@ export class RemoteWriteSeries {
     this.lastFlushTime = timestamp;
     const series: EncodedSeries[] = [];
     for (const state of this.states) {
+      if (state.kind !== 'gauge' && state.createdAt === undefined) continue;
+      const cumulative = (labels: Uint8Array, value: number): void => {
+        const samples = [{ value, timestamp }];
+        if (state.kind !== 'gauge' && !state.written) samples.unshift({ value: 0, timestamp: Math.min(state.createdAt!, timestamp - 1) });
+        series.push({ labels, samples });
+      };
       switch (state.kind) {
         case 'histogram': {
-          let cumulative = 0;
+          let running = 0;
           state.counts.forEach((count, index) => {
-            cumulative += count;
-            series.push({ labels: state.bucketLabels[index]!, samples: [{ value: cumulative, timestamp }] });
+            running += count;
+            cumulative(state.bucketLabels[index]!, running);
           });
-          series.push({ labels: state.sumLabels, samples: [{ value: state.sum, timestamp }] });
-          series.push({ labels: state.countLabels, samples: [{ value: state.count, timestamp }] });
+          cumulative(state.sumLabels, state.sum);
+          cumulative(state.countLabels, state.count);
+          state.written = true;
           break;
         }
         case 'counter':
-          series.push({ labels: state.labels, samples: [{ value: state.total, timestamp }] });
+          cumulative(state.labels, state.total);
+          state.written = true;
           break;
         case 'rate':
-          series.push({ labels: state.passLabels, samples: [{ value: state.passes, timestamp }] });
-          series.push({ labels: state.failLabels, samples: [{ value: state.fails, timestamp }] });
+          cumulative(state.passLabels, state.passes);
+          cumulative(state.failLabels, state.fails);
+          state.written = true;
           break;
         case 'gauge': {
           if (state.pending.length === 0) break;
@@ -159,7 +172,14 @@ export class RemoteWriteSeries {
 
 type SeriesState = HistogramState | CounterState | RateState | GaugeState;
 
-interface HistogramState {
+interface CumulativeState {
+  /** Just before the series' first sample (ms); unset until it has one. */
+  createdAt?: number;
+  /** Whether a flush has carried the series (and its leading zero) yet. */
+  written: boolean;
+}
+
+interface HistogramState extends CumulativeState {
   kind: 'histogram';
   named: LiveMetricName;
   bounds: readonly number[];
@@ -172,14 +192,14 @@ interface HistogramState {
   countLabels: Uint8Array;
 }
 
-interface CounterState {
+interface CounterState extends CumulativeState {
   kind: 'counter';
   named: LiveMetricName;
   total: number;
   labels: Uint8Array;
 }
 
-interface RateState {
+interface RateState extends CumulativeState {
   kind: 'rate';
   named: LiveMetricName;
   passes: number;
@@ -204,6 +224,7 @@ function createState(named: LiveMetricName, labels: readonly [string, string][])
       return {
         kind: 'histogram',
         named,
+        written: false,
         bounds,
         counts: new Float64Array(bounds.length + 1),
         sum: 0,
@@ -214,9 +235,9 @@ function createState(named: LiveMetricName, labels: readonly [string, string][])
       };
     }
     case 'counter':
-      return { kind: 'counter', named, total: 0, labels: withName(`${named.name}_total`) };
+      return { kind: 'counter', named, written: false, total: 0, labels: withName(`${named.name}_total`) };
     case 'rate':
-      return { kind: 'rate', named, passes: 0, fails: 0, passLabels: withName(`${named.name}_passes_total`), failLabels: withName(`${named.name}_fails_total`) };
+      return { kind: 'rate', named, written: false, passes: 0, fails: 0, passLabels: withName(`${named.name}_passes_total`), failLabels: withName(`${named.name}_fails_total`) };
     case 'gauge':
       return { kind: 'gauge', named, pending: [], lastWritten: -Infinity, labels: withName(named.name) };
   }
