@@ -198,7 +198,7 @@ export class Bot {
   /** One Faro batch from the page: forwarded as is, and turned into run events and web-vitals samples. */
   private onFaro(body: FaroBody): void {
     this.deps.faroForwarder?.forward(body);
-    const { events, vitals } = faroRecords(body, this.id, this.deps.now);
+    const { events, vitals } = faroRecords(body, this.id, () => this.deps.now());
     const toRun = (pageMs: number): number => this.deps.clock.toCoordinatorTime(pageMs);
     const room = MAX_PAGE_EVENTS - this.pageEvents;
     if (events.length > 0 && room > 0) {

@@ -1,4 +1,4 @@
-import { JltError, resolveHttpCredentials, type CollectOptions, type Sample } from '@jlt/core';
+import { resolveHttpCredentials, type CollectOptions, type Sample } from '@jlt/core';
 import type { BridgeEndpoint, Collector, CollectorRuntime } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
 import { redactUrl } from './http-get.js';
