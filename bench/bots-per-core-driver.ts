@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Logger, PlannedBot } from '../packages/core/dist/index.js';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, meetingUrlFor, WorkerShare, type BotTarget } from '../packages/agents/dist/index.js';
 import { PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT } from '../packages/jitsi/dist/index.js';
-import { chromium, type Browser, type Page } from './playwright.js';
+import { chromium, type Browser, type CDPSession, type Page } from './playwright.js';
 
 /** `script`: a browser per bot; `agent`: jlt's WorkerShare; `bare`: one browser, bare WebRTC pages. */
 export type WayKind = 'script' | 'agent' | 'bare';
@@ -21,6 +21,8 @@ export interface DriverConfig {
   kind: WayKind;
   /** Stats probe interval for `agent`; 0 means no collection (the interval is set beyond any window). */
   statsIntervalMs: number;
+  /** Grafana Faro in the `agent` bots' pages (the cheap-bot default is on). */
+  faro: boolean;
   url: string;
   room: string;
   bots: number;
@@ -47,9 +49,11 @@ export interface FrameCounts {
   plis: number;
   freezes: number;
   unreadable: number;
+  /** Main-thread task time of the bots' renderers since each page opened (CDP Performance.getMetrics TaskDuration), ms. */
+  pageMainThreadMs: number;
 }
 
-type FrameTotals = Omit<FrameCounts, 'unreadable'>;
+type FrameTotals = Omit<FrameCounts, 'unreadable' | 'pageMainThreadMs'>;
 
 /** Parent → driver: `count` (answered with `counts`), `stop`. */
 export type DriverMessage =
@@ -147,6 +151,7 @@ async function startAgent(bots: PlannedBot[]): Promise<Running> {
     mediaCacheDir: config.media.cacheDir,
     statsIntervalMs: config.statsIntervalMs > 0 ? config.statsIntervalMs : NEVER_MS,
     joinPolicy: { timeoutMs: config.joinTimeoutMs, retries: 0 },
+    botOptions: { faro: config.faro },
     // The bench measures what bots cost; the admission budget must not refuse them first.
     poolOptions: { budget: { coresPerBot: 0.01, memoryBytesPerBot: 2 ** 20 } },
   });
@@ -296,13 +301,35 @@ function readFrameTotals(): Promise<FrameTotals | null> {
   });
 }
 
+const cdpSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/** The renderer main thread's task time for one page, in ms, through a CDP session kept per page. */
+async function mainThreadMs(page: Page): Promise<number> {
+  let session = cdpSessions.get(page);
+  if (session === undefined) {
+    session = page
+      .context()
+      .newCDPSession(page)
+      .then(async (s) => {
+        await s.send('Performance.enable');
+        return s;
+      });
+    cdpSessions.set(page, session);
+  }
+  const { metrics } = await (await session).send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+}
+
 async function countFrames(running: Running): Promise<FrameCounts> {
-  const counts: FrameCounts = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, unreadable: 0 };
+  const counts: FrameCounts = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, unreadable: 0, pageMainThreadMs: 0 };
   await Promise.all(
     [...running.pages.values()].map(async (page) => {
-      const totals = await page.evaluate(readFrameTotals).catch(() => null);
-      if (totals === null) counts.unreadable++;
-      else for (const key of Object.keys(totals) as (keyof FrameTotals)[]) counts[key] += totals[key];
+      const [totals, taskMs] = await Promise.all([page.evaluate(readFrameTotals).catch(() => null), mainThreadMs(page).catch(() => null)]);
+      if (totals === null || taskMs === null) counts.unreadable++;
+      else {
+        for (const key of Object.keys(totals) as (keyof FrameTotals)[]) counts[key] += totals[key];
+        counts.pageMainThreadMs += taskMs;
+      }
     }),
   );
   return counts;

@@ -7,6 +7,7 @@
  *  agent         jlt's WorkerShare/BrowserPool: one Chromium, a context per bot, cheap-bot defaults,
  *                stats probe at --stats-interval;
  *  agent-nostats the same with the probe's interval beyond the window (no stats collected);
+ *  agent-nofaro  the same as agent with Grafana Faro off in the bots' pages;
  *  bare          one Chromium, a context per bot, a page that only does the WebRTC call.
  * Each way runs in a child process (bench/bots-per-core-driver.ts); what is measured is that child's
  * process tree from /proc: the Node process (Playwright client; for `agent` the whole agent) and
@@ -21,6 +22,7 @@ import type { Logger } from '../packages/core/dist/index.js';
 import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo, processTree, readAllProcStats, type ProcStat } from '../packages/agents/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
 import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
+import { measureFaroInit, type FaroInitCost } from './faro-init.js';
 import { samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
 
 const { values: args } = parseArgs({
@@ -40,6 +42,7 @@ const WAYS = {
   agent: { kind: 'agent', label: '(b) jlt agent, stats probe on' },
   'agent-nostats': { kind: 'agent', label: '(b0) jlt agent, no stats collection' },
   'agent-10x': { kind: 'agent', label: '(b10) jlt agent, stats probe 10x as often' },
+  'agent-nofaro': { kind: 'agent', label: '(bf) jlt agent, Faro off' },
   bare: { kind: 'bare', label: '(c) bare WebRTC pages' },
 } as const satisfies Record<string, { kind: WayKind; label: string }>;
 type WayName = keyof typeof WAYS;
@@ -96,6 +99,8 @@ interface WayResult {
   encodedFps: number;
   /** Inbound video over the window, all bots: packets lost, frames dropped, PLIs sent, freezes. */
   receive: { lost: number; dropped: number; plis: number; freezes: number };
+  /** Renderer main-thread task time per bot in the window (CDP), ms per second. */
+  pageMainThreadMsPerSecond: number;
   before: Conditions;
   after: Conditions;
 }
@@ -164,6 +169,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
   const config: DriverConfig = {
     kind: WAYS[name].kind,
     statsIntervalMs: name === 'agent-nostats' ? 0 : name === 'agent-10x' ? statsIntervalMs / 10 : statsIntervalMs,
+    faro: name !== 'agent-nofaro',
     url: testbed.url,
     room: `bench-${index + 1}-${name}`,
     bots,
@@ -231,6 +237,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
         plis: framesAfter.counts.plis - framesBefore.counts.plis,
         freezes: framesAfter.counts.freezes - framesBefore.counts.freezes,
       },
+      pageMainThreadMsPerSecond: (framesAfter.counts.pageMainThreadMs - framesBefore.counts.pageMainThreadMs) / frameSeconds / bots,
       before,
       after: await conditions(),
     };
@@ -322,6 +329,25 @@ function report(results: WayResult[]): void {
       `stats collection at ${statsIntervalMs} ms: (b − b0)/b = ${f(share * 100, 1)} % of bot CPU (b ${f(b.cores, 3)}, b0 ${f(b0.cores, 3)} cores/bot; node side ${f(b.nodeCores, 3)} vs ${f(b0.nodeCores, 3)}); target <= 3 %: ${verdict(share <= 0.03)}`,
     );
   }
+  const bf = by.get('agent-nofaro');
+  const rb = results.find((r) => r.name === 'agent');
+  const rbf = results.find((r) => r.name === 'agent-nofaro');
+  if (b && bf && rb && rbf && faroInit) {
+    // Faro's steady cost is event-driven (console calls, errors, vitals) and small; its one-time cost
+    // is the bundle's parse and init at page load. The renderer's main-thread task time (CDP) shows
+    // both per page, below the noise of whole-tree CPU; the one-time part is spread over a run.
+    const steady = (rb.pageMainThreadMsPerSecond - rbf.pageMainThreadMsPerSecond) / 1000 / b.cores;
+    const once = faroInit.withFaroMs - faroInit.withoutFaroMs;
+    const overRun = (runSeconds: number): number => once / 1000 / runSeconds / b.cores;
+    say(`Faro: whole tree (b − bf)/b = ${f(((b.cores - bf.cores) / b.cores) * 100, 1)} % (b ${f(b.cores, 3)}, bf ${f(bf.cores, 3)} cores/bot; within run-to-run noise)`);
+    say(
+      `Faro, steady: page main thread ${f(rb.pageMainThreadMsPerSecond, 2)} (b) vs ${f(rbf.pageMainThreadMsPerSecond, 2)} (bf) ms/s per bot in the window: ${f(steady * 100, 2)} % of bot CPU`,
+    );
+    say(
+      `Faro, once per page: ${f(once, 1)} ms main thread per page load (median of ${faroInit.pages}: ${f(faroInit.withFaroMs, 1)} with, ${f(faroInit.withoutFaroMs, 1)} without), ` +
+        `${f(overRun(300) * 100, 2)} % of bot CPU over a 5-minute run (${f(overRun(60) * 100, 2)} % over 1 minute); target < 1 % steady + once over 5 min: ${verdict(Math.max(0, steady) + overRun(300) < 0.01)}`,
+    );
+  }
   const b10 = by.get('agent-10x');
   if (b10 && b0) {
     // One collection's cost is small against run-to-run noise; ten times as many collections lift it
@@ -336,6 +362,7 @@ function report(results: WayResult[]): void {
 }
 
 const results: WayResult[] = [];
+let faroInit: FaroInitCost | undefined;
 let testbed: Testbed | undefined;
 let exitCode = 0;
 try {
@@ -349,6 +376,10 @@ try {
     const p = perBot(result.usage);
     say(`${WAYS[name].label}: all ${bots} joined (${f(result.joinMs / 1000, 1)} s) and decode ${bots - 1} remote videos; ${f(p.cores, 3)} cores/bot, ${f(p.pss, 0)} MB PSS/bot`);
     results.push(result);
+  }
+  if (ways.includes('agent-nofaro')) {
+    progress('faro-init: page loads with and without Faro');
+    faroInit = await measureFaroInit(`${testbed.url}/`);
   }
   report(results);
 } catch (error) {

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as Playwright from '../packages/agents/node_modules/playwright-core/index.js';
 
-export type { Browser, BrowserContext, Page } from '../packages/agents/node_modules/playwright-core/index.js';
+export type { Browser, BrowserContext, CDPSession, Page } from '../packages/agents/node_modules/playwright-core/index.js';
 
 const require = createRequire(new URL('../packages/agents/package.json', import.meta.url));
 export const { chromium } = require('playwright-core') as typeof Playwright;

@@ -8,6 +8,7 @@ export * from './worker/health.js';
 export { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from './worker/proc-tree.js';
 export { reduceStats, type BotStatsSample, type StatsState } from './worker/reduce-stats.js';
 export { statsProbeScript, attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample } from './worker/stats-probe.js';
+export { faroInitScript, faroRecords, FARO_BINDING, type FaroBody, type FaroPageOptions } from './worker/faro.js';
 export * from './transport/channel.js';
 export * from './transport/websocket.js';
 export * from './agent/share.js';
