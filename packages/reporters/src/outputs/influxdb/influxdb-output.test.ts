@@ -83,7 +83,8 @@ describe('InfluxdbOutput against a strict v2 write server', () => {
     const batch = Array.from({ length: 1_000 }, (_, i) => rtt(i % 100, T0 + i));
     const started = performance.now();
     for (let i = 0; i < 20; i++) output.addSamples(batch);
-    expect(performance.now() - started).toBeLessThan(100);
+    // Generous for a loaded CI machine: writing would take seconds, buffering takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(500);
     const stopping = performance.now();
     await output.stop();
     expect(performance.now() - stopping).toBeLessThan(1_000);

@@ -262,7 +262,8 @@ describe('PrometheusOutput', () => {
     const batch = Array.from({ length: 2_000 }, (_, i) => sample('webrtc_rtt_ms', i % 200, i));
     const started = performance.now();
     for (let i = 0; i < 50; i++) out.addSamples(batch);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Generous for a loaded CI machine: writing would take seconds, buffering takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(1_000);
     const stopping = performance.now();
     await out.stop();
     expect(performance.now() - stopping).toBeLessThan(1_500);
