@@ -24,6 +24,7 @@ export * from './metrics/placement.js';
 export * from './metrics/sketch.js';
 export * from './metrics/aggregators.js';
 export * from './metrics/registry.js';
+export * from './metrics/tags-memo.js';
 export * from './thresholds/evaluate.js';
 export * from './clock.js';
 export * from './protocol.js';

@@ -3,6 +3,7 @@ import type { Aggregation } from '../thresholds/types.js';
 import { type AnyAggregator, createAggregator } from './aggregators.js';
 import { metricInfo } from './names.js';
 import type { MetricType, Sample, Tags } from './sample.js';
+import { TagsMemo } from './tags-memo.js';
 import { DEFAULT_RELATIVE_ACCURACY } from './sketch.js';
 
 /** One metric with one exact tag set, and everything aggregated for it so far. */
@@ -50,7 +51,7 @@ export class MetricRegistry {
   private readonly _byCanonicalKey = new Map<string, Series>();
   private readonly _byRawKey = new Map<string, Series>();
   /** Series per tag-set object: decoded batches share one tags object across many samples. */
-  private readonly _byTagsObject = new WeakMap<Tags, Map<string, Series>>();
+  private readonly _byTagsObject = new TagsMemo<Series>();
   private _samples = 0;
   private _dropped = 0;
   private _firstTime = Infinity;
@@ -159,20 +160,10 @@ export class MetricRegistry {
   }
 
   private _seriesFor(metric: string, tags: Tags): Series {
-    let byMetric = this._byTagsObject.get(tags);
-    if (byMetric === undefined) {
-      byMetric = new Map();
-      this._byTagsObject.set(tags, byMetric);
-    }
-    let series = byMetric.get(metric);
-    if (series === undefined) {
-      series = this._seriesByKey(metric, tags);
-      byMetric.set(metric, series);
-    }
-    return series;
+    return this._byTagsObject.get(tags, metric, this._seriesByKey);
   }
 
-  private _seriesByKey(metric: string, tags: Tags): Series {
+  private readonly _seriesByKey = (metric: string, tags: Tags): Series => {
     let rawKey = metric;
     for (const key in tags) rawKey += KEY_SEPARATOR + key + TAG_SEPARATOR + tags[key];
     let series = this._byRawKey.get(rawKey);
@@ -181,7 +172,7 @@ export class MetricRegistry {
       this._byRawKey.set(rawKey, series);
     }
     return series;
-  }
+  };
 
   private _canonicalSeries(metric: string, tags: Tags): Series {
     const sortedKeys = Object.keys(tags).sort();

@@ -1,5 +1,5 @@
 import { escape } from '@influxdata/influxdb-client';
-import type { Sample, Tags } from '@jlt/core';
+import { TagsMemo, type Sample, type Tags } from '@jlt/core';
 import { liveMetricName, sanitizeName } from '../live/metric-names.js';
 
 export type Precision = 'ns' | 'us' | 'ms' | 's';
@@ -17,7 +17,7 @@ export type Precision = 'ns' | 'us' | 'ms' | 's';
  * nanosecond; at `ms` and `s` precision they cannot be told apart and the last one wins.
  */
 export class LineProtocolEncoder {
-  private readonly prefixes = new WeakMap<Tags, Map<string, string>>();
+  private readonly prefixes = new TagsMemo<string>();
   private readonly baseTags: [string, string][];
   private readonly unitsPerMs: bigint;
 
@@ -67,23 +67,17 @@ export class LineProtocolEncoder {
   }
 
   private prefixOf(metric: string, tags: Tags): string {
-    let byMetric = this.prefixes.get(tags);
-    if (byMetric === undefined) {
-      byMetric = new Map();
-      this.prefixes.set(tags, byMetric);
-    }
-    let prefix = byMetric.get(metric);
-    if (prefix === undefined) {
-      const merged = new Map<string, string>(this.baseTags);
-      for (const [key, value] of Object.entries(tags)) merged.set(sanitizeName(key), value);
-      const tagText = [...merged]
-        .filter(([, value]) => value !== '')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, value]) => `,${escape.tag(key)}=${escape.tag(value)}`)
-        .join('');
-      prefix = `${escape.measurement(liveMetricName(metric).name)}${tagText}`;
-      byMetric.set(metric, prefix);
-    }
-    return prefix;
+    return this.prefixes.get(tags, metric, this.computePrefix);
   }
+
+  private readonly computePrefix = (metric: string, tags: Tags): string => {
+    const merged = new Map<string, string>(this.baseTags);
+    for (const [key, value] of Object.entries(tags)) merged.set(sanitizeName(key), value);
+    const tagText = [...merged]
+      .filter(([, value]) => value !== '')
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => `,${escape.tag(key)}=${escape.tag(value)}`)
+      .join('');
+    return `${escape.measurement(liveMetricName(metric).name)}${tagText}`;
+  };
 }

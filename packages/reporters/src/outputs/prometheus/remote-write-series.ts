@@ -1,4 +1,4 @@
-import type { Sample, Tags } from '@jlt/core';
+import { TagsMemo, type Sample, type Tags } from '@jlt/core';
 import { liveMetricName, sanitizeName, type LiveMetricName } from '../live/metric-names.js';
 import { bucketsFor } from './buckets.js';
 import { encodeLabels, METADATA_TYPE, type EncodedMetadata, type EncodedSeries } from './remote-write-proto.js';
@@ -23,7 +23,7 @@ import { encodeLabels, METADATA_TYPE, type EncodedMetadata, type EncodedSeries }
  * would be refused as out of order by Prometheus and is dropped here instead (counted in `late`).
  */
 export class RemoteWriteSeries {
-  private readonly byTagsObject = new WeakMap<Tags, Map<string, SeriesState>>();
+  private readonly byTagsObject = new TagsMemo<SeriesState>();
   private readonly byKey = new Map<string, SeriesState>();
   private readonly states: SeriesState[] = [];
   private readonly families = new Map<string, EncodedMetadata>();
@@ -125,26 +125,21 @@ export class RemoteWriteSeries {
   }
 
   private stateFor(metric: string, tags: Tags): SeriesState {
-    let byMetric = this.byTagsObject.get(tags);
-    if (byMetric === undefined) {
-      byMetric = new Map();
-      this.byTagsObject.set(tags, byMetric);
-    }
-    let state = byMetric.get(metric);
+    return this.byTagsObject.get(tags, metric, this.stateByLabels);
+  }
+
+  private readonly stateByLabels = (metric: string, tags: Tags): SeriesState => {
+    const labels = this.labelsOf(tags);
+    const key = [metric, ...labels.map(([name, value]) => `${name}=${value}`).sort()].join('\u0000');
+    let state = this.byKey.get(key);
     if (state === undefined) {
-      const labels = this.labelsOf(tags);
-      const key = [metric, ...labels.map(([name, value]) => `${name}=${value}`).sort()].join('\u0000');
-      state = this.byKey.get(key);
-      if (state === undefined) {
-        state = createState(liveMetricName(metric), labels);
-        this.byKey.set(key, state);
-        this.states.push(state);
-        this.describe(state);
-      }
-      byMetric.set(metric, state);
+      state = createState(liveMetricName(metric), labels);
+      this.byKey.set(key, state);
+      this.states.push(state);
+      this.describe(state);
     }
     return state;
-  }
+  };
 
   private labelsOf(tags: Tags): [string, string][] {
     const labels = new Map<string, string>(Object.entries(this.baseLabels));
