@@ -22,7 +22,7 @@ function logs(): Logger & { lines: string[] } {
 async function setup(overrides: Partial<InfluxdbOutputOptions> = {}) {
   server = await startInfluxWriteServer({ token: 'tok-123', org: 'jitsi', buckets: ['load'] });
   const logger = logs();
-  const options = BUILTIN_OUTPUTS.influxdb.options.parse({ url: server.url, org: 'jitsi', bucket: 'load', tokenEnv: 'INFLUX_TOKEN', flushInterval: 50, timeout: 500, ...overrides });
+  const options = BUILTIN_OUTPUTS.influxdb.options.parse({ url: server.url, org: 'jitsi', bucket: 'load', tokenEnv: 'INFLUX_TOKEN', flushInterval: 50, timeout: 3_000, ...overrides });
   const output = new InfluxdbOutput(options, { logger, env: { INFLUX_TOKEN: 'tok-123' } });
   await output.start(run);
   return { output, logger, server };

@@ -115,7 +115,8 @@ function logs(): Logger & { lines: string[] } {
 }
 
 function output(url: string, overrides: Partial<PrometheusOutputOptions> = {}, env: Record<string, string> = {}, logger = logs()) {
-  const options = BUILTIN_OUTPUTS.prometheus.options.parse({ url, flushInterval: 50, timeout: 500, ...overrides });
+  // Timeouts with room for a loaded machine; the down/slow tests set their own short ones.
+  const options = BUILTIN_OUTPUTS.prometheus.options.parse({ url, flushInterval: 50, timeout: 3_000, ...overrides });
   let now = 1_700_000_000_000;
   return { output: new PrometheusOutput(options, { logger, now: () => (now += 10), env }), logger };
 }
@@ -216,7 +217,7 @@ describe('PrometheusOutput', () => {
       response.writeHead(failures === 2 ? 429 : 503, failures === 2 ? { 'retry-after': '0' } : {}).end('overloaded');
       return true;
     });
-    const { output: out, logger } = output(url, { flushInterval: 1_000, timeout: 2_000 });
+    const { output: out, logger } = output(url, { flushInterval: 1_000, timeout: 6_000 });
     await out.start(run);
     out.addSamples([sample('agent_memory_bytes', 1, 5)]);
     await out.stop();
