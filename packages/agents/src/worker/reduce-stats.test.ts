@@ -92,6 +92,12 @@ describe('reduceStats', () => {
       expected: { candidateType: 'relay', remoteAddress: '192.0.2.7', rttMs: 12 },
     },
     {
+      name: 'an IPv6 remote candidate is bracketed before its port',
+      reports: [report(transport, pair(), { ...remoteHost, address: 'fd00::2', port: 52007 })],
+      now: 0,
+      expected: { remoteAddress: '[fd00::2]:52007' },
+    },
+    {
       name: 'the most severe quality limitation wins and sendFps is the top layer',
       reports: [
         report(

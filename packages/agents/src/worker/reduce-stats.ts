@@ -38,7 +38,7 @@ export interface BotStatsSample {
   qualityLimitation?: string;
   /** `candidateType` of the selected pair's remote candidate (host, srflx, prflx, relay). */
   candidateType?: string;
-  /** `address:port` of the selected pair's remote candidate; names the bridge when the page cannot. */
+  /** `address:port` (IPv6: `[address]:port`) of the selected pair's remote candidate; names the bridge when the page cannot. */
   remoteAddress?: string;
   /** Total frames decoded over all inbound video streams. */
   framesDecoded: number;
@@ -133,7 +133,11 @@ export function reduceStats(
     if (remote !== undefined && candidateType === undefined) {
       if (typeof remote.candidateType === 'string') candidateType = remote.candidateType;
       const address = typeof remote.address === 'string' ? remote.address : typeof remote.ip === 'string' ? remote.ip : undefined;
-      if (address !== undefined) remoteAddress = typeof remote.port === 'number' ? `${address}:${remote.port}` : address;
+      // An IPv6 address is bracketed before its port is attached, so the host part can be told apart.
+      if (address !== undefined) {
+        const host = address.includes(':') ? `[${address}]` : address;
+        remoteAddress = typeof remote.port === 'number' ? `${host}:${remote.port}` : host;
+      }
     }
   }
 

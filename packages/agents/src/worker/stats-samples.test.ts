@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '@jlt/core';
+import { reduceStats, type RtcStatLike } from './reduce-stats.js';
 import { addressHost, botStatsToSamples } from './stats-samples.js';
 
 describe('botStatsToSamples', () => {
@@ -40,5 +41,21 @@ describe('addressHost', () => {
     ['2001:db8::1', '2001:db8::1'],
   ])('%s → %s', (input, host) => {
     expect(addressHost(input)).toBe(host);
+  });
+});
+
+describe('bridge tag from the remote candidate', () => {
+  // Three bots on one IPv6 bridge, each with its own port: one bridge, not one per port.
+  it('names one bridge for bots that reach one IPv6 address on different ports', () => {
+    const hosts = [52007, 52011, 41000].map((port) => {
+      const stats: RtcStatLike[] = [
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', state: 'succeeded', nominated: true, remoteCandidateId: 'R' },
+        { id: 'R', type: 'remote-candidate', candidateType: 'host', address: 'fd00::2', port },
+      ];
+      const { sample } = reduceStats(undefined, [new Map(stats.map((s) => [s.id, s]))], 0);
+      return addressHost(sample.remoteAddress ?? '');
+    });
+    expect(hosts).toEqual(['fd00::2', 'fd00::2', 'fd00::2']);
   });
 });
