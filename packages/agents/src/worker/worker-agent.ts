@@ -300,16 +300,3 @@ export class WorkerShare {
     return [...this.running.values()].map((r) => r.outcome).concat(this.pending.map((b) => ({ id: b.id, state: 'not-started' as const, joined: false, attempts: 0, restarts: 0 })));
   }
 }
-
-/** prepare + start + wait: the whole share for callers that need no barrier. */
-export async function runShare(options: WorkerShareOptions & { startAtLocalMs: number; holdUntilLocalMs: number }): Promise<BotOutcome[]> {
-  const share = new WorkerShare(options);
-  try {
-    await share.prepare();
-  } catch (error) {
-    await share.stop('prepare failed');
-    throw error;
-  }
-  share.start(options.startAtLocalMs, options.holdUntilLocalMs);
-  return share.outcomes;
-}
