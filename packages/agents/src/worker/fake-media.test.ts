@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JltError } from '@jlt/core';
+import { JltError, fakeVideoSchema } from '@jlt/core';
 import { ensureFakeMedia, FAKE_AUDIO } from './fake-media.js';
-import { y4mFileBytes, y4mFrameBytes } from './y4m.js';
+import { drawY4mFrame, y4mBackground, y4mFileBytes, y4mFrameBytes } from './y4m.js';
 import { wavFileBytes } from './wav.js';
 
 const dirs: string[] = [];
@@ -76,5 +76,49 @@ describe('ensureFakeMedia', () => {
     [64.5, 48, 10],
   ])('rejects %ix%i@%i with a JltError', async (width, height, fps) => {
     await expect(ensureFakeMedia({ width, height, fps, cacheDir: await tempDir() })).rejects.toBeInstanceOf(JltError);
+  });
+});
+
+describe('fake video for every size the scenario schema accepts', () => {
+  const widths = [16, 34, 176, 320, 426, 480, 640, 854, 1280, 1920];
+  const heights = [18, 36, 144, 180, 240, 270, 360, 480, 540, 600, 720, 1080];
+
+  // Heights such as 240, 270 and 600 once drew at half-pixel offsets and threw while writing.
+  it.each(widths.flatMap((width) => heights.map((height) => [width, height] as const)))('draws %ix%i', (width, height) => {
+    expect(fakeVideoSchema.safeParse({ width, height, fps: 30 }).success).toBe(true);
+    const background = y4mBackground(width, height);
+    const frame = Buffer.alloc(y4mFrameBytes(width, height));
+    const drawn = [0, 7, 29].map((index) => {
+      drawY4mFrame(frame, background, width, height, index, 30);
+      return Buffer.from(frame);
+    });
+    expect(new Set(drawn.map((f) => f.toString('base64'))).size).toBe(3);
+  });
+
+  it.each([
+    [2, 2],
+    [4, 6],
+    [2, 1080],
+    [1920, 2],
+  ])('draws a frame too small for the counter, %ix%i, clipped', (width, height) => {
+    expect(fakeVideoSchema.safeParse({ width, height, fps: 30 }).success).toBe(true);
+    const frame = Buffer.alloc(y4mFrameBytes(width, height));
+    expect(() => drawY4mFrame(frame, y4mBackground(width, height), width, height, 3, 30)).not.toThrow();
+    expect(frame.length).toBe(y4mFrameBytes(width, height));
+  });
+
+  it('writes the file for a size that used to fail (426x240)', async () => {
+    const video = await ensureFakeMedia({ width: 426, height: 240, fps: 5, cacheDir: await tempDir(), videoSeconds: 1 });
+    expect((await stat(video.videoPath)).size).toBe(y4mFileBytes({ width: 426, height: 240, fps: 5, frames: 5 }));
+  });
+
+  it.each([
+    [241, 'must be even'],
+    [16_384, 'must be at most 16382'],
+    [0, 'at least 2'],
+  ])('the schema refuses height %i (%s)', (height, reason) => {
+    const result = fakeVideoSchema.safeParse({ width: 640, height, fps: 30 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain(reason);
   });
 });

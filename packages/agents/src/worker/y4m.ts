@@ -32,23 +32,33 @@ export function y4mFileBytes(spec: Y4mSpec): number {
 // e bottom-left, f top-left, g middle.
 const DIGIT_SEGMENTS = [0x3f, 0x06, 0x5b, 0x4f, 0x66, 0x6d, 0x7d, 0x07, 0x7f, 0x6f] as const;
 
-function fillRect(plane: Buffer, stride: number, x: number, y: number, w: number, h: number, value: number): void {
-  for (let row = y; row < y + h; row++) plane.fill(value, row * stride + x, row * stride + x + w);
+/** A plane of `width` × `height` bytes at the start of `bytes`; rectangles are clipped to it. */
+interface Plane {
+  bytes: Buffer;
+  width: number;
+  height: number;
 }
 
-function drawDigit(luma: Buffer, stride: number, x: number, y: number, size: number, digit: number): void {
+function fillRect(plane: Plane, x: number, y: number, w: number, h: number, value: number): void {
+  const left = Math.max(0, x);
+  const right = Math.min(plane.width, x + w);
+  if (right <= left) return;
+  for (let row = Math.max(0, y); row < Math.min(plane.height, y + h); row++) plane.bytes.fill(value, row * plane.width + left, row * plane.width + right);
+}
+
+function drawDigit(luma: Plane, x: number, y: number, size: number, digit: number): void {
   const bits = DIGIT_SEGMENTS[digit] ?? 0;
   const t = Math.max(1, Math.floor(size / 5));
   const w = size;
   const h = size;
   const on = 235;
-  if (bits & 0x01) fillRect(luma, stride, x, y, w, t, on);
-  if (bits & 0x02) fillRect(luma, stride, x + w - t, y, t, h, on);
-  if (bits & 0x04) fillRect(luma, stride, x + w - t, y + h, t, h, on);
-  if (bits & 0x08) fillRect(luma, stride, x, y + 2 * h - t, w, t, on);
-  if (bits & 0x10) fillRect(luma, stride, x, y + h, t, h, on);
-  if (bits & 0x20) fillRect(luma, stride, x, y, t, h, on);
-  if (bits & 0x40) fillRect(luma, stride, x, y + h - Math.floor(t / 2), w, t, on);
+  if (bits & 0x01) fillRect(luma, x, y, w, t, on);
+  if (bits & 0x02) fillRect(luma, x + w - t, y, t, h, on);
+  if (bits & 0x04) fillRect(luma, x + w - t, y + h, t, h, on);
+  if (bits & 0x08) fillRect(luma, x, y + 2 * h - t, w, t, on);
+  if (bits & 0x10) fillRect(luma, x, y + h, t, h, on);
+  if (bits & 0x20) fillRect(luma, x, y, t, h, on);
+  if (bits & 0x40) fillRect(luma, x, y + h - Math.floor(t / 2), w, t, on);
 }
 
 /** The static background: a horizontal luma gradient and neutral chroma. Copied into every frame. */
@@ -59,25 +69,29 @@ export function y4mBackground(width: number, height: number): Buffer {
   return frame;
 }
 
-/** Draws frame `index` into `frame` (which must hold the background). */
+/**
+ * Draws frame `index` into `frame` (which must hold the background). Works for any even width and
+ * height: every offset is an integer (chroma offsets are luma offsets halved, so luma ones are even)
+ * and every shape is clipped to its plane.
+ */
 export function drawY4mFrame(frame: Buffer, background: Buffer, width: number, height: number, index: number, frames: number): void {
   background.copy(frame);
-  const box = Math.max(8, Math.floor(height / 4)) & ~1;
+  const luma: Plane = { bytes: frame, width, height };
+  const cw = width / 2;
+  const ch = height / 2;
+  const u: Plane = { bytes: frame.subarray(width * height), width: cw, height: ch };
+  const v: Plane = { bytes: frame.subarray(width * height + cw * ch), width: cw, height: ch };
+  const box = Math.max(2, Math.floor(Math.min(width, height) / 4)) & ~1;
   const travel = width - box;
   const bx = Math.floor(((index % frames) / frames) * travel) & ~1;
   const by = Math.floor((height - box) / 2) & ~1;
-  fillRect(frame, width, bx, by, box, box, 220);
-  const chroma = frame.subarray(width * height);
-  const cw = width / 2;
-  const ch = height / 2;
-  fillRect(chroma, cw, bx / 2, by / 2, box / 2, box / 2, 60);
-  fillRect(chroma.subarray(cw * ch), cw, bx / 2, by / 2, box / 2, box / 2, 200);
+  fillRect(luma, bx, by, box, box, 220);
+  fillRect(u, bx / 2, by / 2, box / 2, box / 2, 60);
+  fillRect(v, bx / 2, by / 2, box / 2, box / 2, 200);
 
   const digitSize = Math.max(4, Math.floor(height / 18));
+  const half = Math.floor(digitSize / 2);
   const digits = String(index).padStart(4, '0');
-  const margin = digitSize;
-  fillRect(frame, width, 0, 0, Math.min(width, margin + digits.length * (digitSize + digitSize / 2 + 1)), Math.min(height, margin + 2 * digitSize + margin / 2), 16);
-  for (let i = 0; i < digits.length; i++) {
-    drawDigit(frame, width, margin / 2 + i * Math.floor(digitSize * 1.5), margin / 2, digitSize, Number(digits[i]));
-  }
+  fillRect(luma, 0, 0, digitSize + digits.length * (digitSize + half + 1), 2 * digitSize + digitSize + half, 16);
+  for (let i = 0; i < digits.length; i++) drawDigit(luma, half + i * (digitSize + half), half, digitSize, Number(digits[i]));
 }

@@ -2,22 +2,46 @@ import * as z from 'zod';
 import { metricInfo } from '../metrics/names.js';
 import { parseThresholdExpression, parseThresholdKey, ThresholdSyntaxError } from '../thresholds/parse.js';
 import { collectSchema } from './collect.js';
-import { duration, httpUrl, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
+import { duration, httpUrl, nonEmptyString, nonNegativeInt, positiveInt, unlessMissing } from './fields.js';
 import { scenarioOutputEntrySchema } from './outputs.js';
 import { targetSchema } from './target.js';
 
-const videoSchema = z
+/** VP8, which every WebRTC browser sends, codes width and height in 14 bits; the fake camera is 4:2:0 (even sizes). */
+export const MAX_VIDEO_SIDE = 16_382;
+/** 8K UHD. The fake camera is a raw clip of 1.5 bytes per pixel per frame: 2 s at 30 fps of 8K is 3 GB already. */
+export const MAX_VIDEO_PIXELS = 7680 * 4320;
+
+function videoSide(description: string) {
+  return z
+    .int({ error: unlessMissing('must be an even integer') })
+    .min(2, { error: 'must be an even integer of at least 2' })
+    .max(MAX_VIDEO_SIDE, { error: `must be at most ${MAX_VIDEO_SIDE}: VP8 codes frame sizes in 14 bits` })
+    .multipleOf(2, {
+      error: (issue) => `must be even: the fake camera is 4:2:0 video, whose colour planes are half the width and height (got ${String(issue.input)})`,
+    })
+    .describe(description);
+}
+
+/** A fake camera format: what the agent can generate and every WebRTC browser can encode. */
+export const fakeVideoSchema = z
   .strictObject({
-    width: positiveInt('Fake camera width in pixels').default(1280),
-    height: positiveInt('Fake camera height in pixels').default(720),
+    width: videoSide('Fake camera width in pixels (even)').default(1280),
+    height: videoSide('Fake camera height in pixels (even)').default(720),
     fps: positiveInt('Fake camera frames per second').default(30),
+  })
+  .refine((video) => typeof video.width !== 'number' || typeof video.height !== 'number' || video.width * video.height <= MAX_VIDEO_PIXELS, {
+    error: (issue) => {
+      const video = issue.input as { width: number; height: number };
+      return `${video.width}x${video.height} is more than 8K (${MAX_VIDEO_PIXELS} pixels): the raw fake camera clip would take ${Math.round((video.width * video.height * 1.5 * 60) / 1e9)} GB at 30 fps`;
+    },
+    when: (payload) => payload.issues.length === 0,
   })
   .describe('Fake camera format');
 
 const mediaSchema = z
   .strictObject({
     video: z
-      .union([videoSchema, z.literal(false)])
+      .union([fakeVideoSchema, z.literal(false)])
       .default({ width: 1280, height: 720, fps: 30 })
       .describe('Fake camera (width, height, fps), or false for no video'),
     audio: z.boolean().default(true).describe('Send a fake microphone track'),
