@@ -67,6 +67,31 @@ export async function readAllProcStats(procDir = '/proc'): Promise<ProcStat[]> {
   return stats.filter((s): s is ProcStat => s !== undefined);
 }
 
+/** `Pss:` of /proc/<pid>/smaps_rollup (kB there), in bytes; undefined when absent or unparsable. */
+export function parseSmapsRollupPss(text: string): number | undefined {
+  const match = /^Pss:\s+(\d+) kB$/m.exec(text);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+/**
+ * Memory of a process tree as the sum of each process's proportional set size (PSS): a page shared by
+ * N processes counts 1/N in each, so the sum is what the tree holds, where summed RSS counts Chromium's
+ * shared pages once per process (about 3× the PSS for an agent with its browsers). A process whose
+ * smaps_rollup cannot be read (kernels before 4.14, a process that is not ours, one that just exited)
+ * counts the RSS of its stat reading, so memory is never under-reported.
+ */
+export async function treeMemoryBytes(tree: readonly ProcStat[], procDir = '/proc'): Promise<number> {
+  const sizes = await Promise.all(
+    tree.map((p) =>
+      readFile(join(procDir, String(p.pid), 'smaps_rollup'), 'utf8').then(
+        (text) => parseSmapsRollupPss(text) ?? p.rssPages * PAGE_BYTES,
+        () => p.rssPages * PAGE_BYTES,
+      ),
+    ),
+  );
+  return sizes.reduce((sum, bytes) => sum + bytes, 0);
+}
+
 /**
  * CPU cores used by the processes in `current` since the reading `previous`, over the elapsed time.
  * `previous` must hold every process of that reading, not only the tree's: a process that already

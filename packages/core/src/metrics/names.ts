@@ -41,7 +41,7 @@ export const METRICS = {
   },
   page_layout_shift: { type: 'trend', unit: '', description: "Cumulative layout shift of the bot's page from Faro" },
   agent_cpu_cores: { type: 'gauge', unit: 'cores', description: 'CPU cores used by an agent and its browsers' },
-  agent_memory_bytes: { type: 'gauge', unit: 'bytes', description: 'Memory used by an agent and its browsers' },
+  agent_memory_bytes: { type: 'gauge', unit: 'bytes', description: 'Memory of an agent and its browsers as summed PSS (a page shared by N processes counts 1/N in each), so the sum is what the agent holds; summed RSS counts shared browser pages once per process' },
   agent_event_loop_lag_ms: { type: 'trend', unit: 'ms', description: 'Event-loop lag of the agent process' },
   jvb_stress: { type: 'gauge', unit: 'ratio', description: 'JVB stress_level (packet rate / threshold)' },
   jvb_download_kbps: { type: 'gauge', unit: 'kbps', description: 'JVB bit_rate_download' },
