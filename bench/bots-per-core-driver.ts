@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger, PlannedBot } from '../packages/core/dist/index.js';
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, meetingUrlFor, WorkerShare, type BotTarget } from '../packages/agents/dist/index.js';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, meetingUrlFor, WorkerShare, type JitsiLikeTarget } from '../packages/agents/dist/index.js';
 import { PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT } from '../packages/jitsi/dist/index.js';
 import { chromium, type Browser, type CDPSession, type Page } from './playwright.js';
 
@@ -93,7 +93,7 @@ function plannedBots(): PlannedBot[] {
   }));
 }
 
-const target: BotTarget = { kind: 'testbed', url: config.url };
+const target: JitsiLikeTarget = { kind: 'testbed', url: config.url };
 const mediaArgs = (): string[] => [`--use-file-for-fake-video-capture=${config.media.videoPath}`, `--use-file-for-fake-audio-capture=${config.media.audioPath}`];
 const message = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error));
 

@@ -13,7 +13,6 @@ export * from './transport/channel.js';
 export * from './transport/websocket.js';
 export * from './agent/share.js';
 export * from './agent/agent-session.js';
-export * from './agent/agent-scenario.js';
 export * from './agent/worker-share-factory.js';
 export * from './coordinator/shard.js';
 export * from './coordinator/coordinator.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger, Plan, RunEvent, Sample } from '@jlt/core';
-import { until } from '@jlt/core/test-support';
+import { assignedTestScenario, until } from '@jlt/core/test-support';
 import { Coordinator, listenForChannels, type ChannelServer } from '@jlt/agents';
 
 /**
@@ -194,10 +194,8 @@ describe('clock sync over a delayed link between network namespaces', () => {
         runId: `clock-${downMs}-${upMs}`,
         token: TOKEN,
         scenarioName: 'clock',
-        scenario: {},
+        scenario: assignedTestScenario('clock'),
         plan: onePlan(),
-        media: { video: false, audio: false },
-        statsIntervalMs: 1_000,
         shard: { placement: 'spread', keepConferencesTogether: true },
         onAgentLoss: 'fail',
         expectedAgents: 1,

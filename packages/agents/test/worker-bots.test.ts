@@ -2,8 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger, PlannedBot, RunEvent, Sample } from '@jlt/core';
-import { WorkerShare, type BotState, type BotTarget, type WorkerShareOptions } from '@jlt/agents';
+import type { AssignedTarget, Logger, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import { WorkerShare, type BotState, type WorkerShareOptions } from '@jlt/agents';
 import { startFixtureServer, type FixtureServer } from './worker-fixture-server.js';
 
 const logger: Logger = { log: () => undefined };
@@ -29,7 +29,7 @@ interface Recorded {
   states: Array<{ id: string; state: BotState; reason?: string; bridge?: string }>;
 }
 
-function share(bots: PlannedBot[], target: BotTarget, signal: AbortSignal, extra: Partial<WorkerShareOptions> = {}): { share: WorkerShare; rec: Recorded } {
+function share(bots: PlannedBot[], target: AssignedTarget, signal: AbortSignal, extra: Partial<WorkerShareOptions> = {}): { share: WorkerShare; rec: Recorded } {
   const rec: Recorded = { samples: [], events: [], states: [] };
   const s = new WorkerShare({
     bots,
@@ -65,9 +65,9 @@ const value = (rec: Recorded, metric: string, bot: string): number[] =>
   rec.samples.filter((s) => s.metric === metric && s.meta?.bot === bot).map((s) => s.value);
 
 describe('worker bots with real Chromium', () => {
-  it('two bots on a loopback call stream stats samples (pushed by binding): recvFps, recvKbps, rtt, host candidate', async () => {
+  it('two bots on a loopback call, joined when remote video arrives, stream stats samples (pushed by binding): recvFps, recvKbps, rtt, host candidate', async () => {
     const controller = new AbortController();
-    const target: BotTarget = { kind: 'page', url: server.url, steps: [{ goto: '/room.html?room={room}&bot={bot}' }, { waitFor: 'body[data-state="connected"]', state: 'attached' }] };
+    const target: AssignedTarget = { kind: 'page', url: `${server.url}/room.html?room={room}&bot={bot}`, steps: [], joinedWhen: { remoteMedia: 'video' } };
     const { share: s, rec } = share([planned('b1', 'room-a', 0), planned('b2', 'room-a', 1)], target, controller.signal, { probeDelivery: 'binding' });
     try {
       await s.prepare();
@@ -110,9 +110,57 @@ describe('worker bots with real Chromium', () => {
     expect(rec.samples.some((x) => x.metric === 'agent_cpu_cores')).toBe(true);
   }, 60_000);
 
+  it('a page bot opens target.url first, runs its init script before the page, and fails when joinedWhen never holds although every step finished', async () => {
+    const controller = new AbortController();
+    const target: AssignedTarget = {
+      kind: 'page',
+      url: `${server.url}/room.html?room={room}&bot={bot}`,
+      initScript: "window.jltSeenBeforeLoad = document.readyState + ':' + '{index}';",
+      // The first step runs on target.url (never on about:blank) and sees the init script's global.
+      steps: [{ evaluate: "location.pathname === '/room.html' && window.jltSeenBeforeLoad === 'loading:0' || Promise.reject(new Error(location.href + ' ' + window.jltSeenBeforeLoad))" }],
+      // Alone in its room, the bot never connects: the app has not let it in.
+      joinedWhen: { selector: 'body[data-state="connected"]', state: 'attached' },
+    };
+    const { share: s, rec } = share([planned('alone', 'room-alone', 0)], target, controller.signal, { joinPolicy: { timeoutMs: 4_000, retries: 0, retryDelayMs: 0 } });
+    try {
+      await s.prepare();
+      s.start(Date.now(), Number.POSITIVE_INFINITY);
+      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000, () => rec.events.map((e) => e.message));
+    } finally {
+      await s.stop('test end');
+    }
+    const failure = rec.events.find((e) => e.kind === 'bot.join_failed');
+    expect(failure?.meta?.detail).toBe('not joined: joinedWhen (selector "body[data-state=\\"connected\\"]" attached) did not hold before the join timeout');
+    expect(value(rec, 'bot_join_success', 'alone')).toEqual([0]);
+    expect((await s.outcomes)[0]).toMatchObject({ id: 'alone', state: 'failed', joined: false });
+  }, 60_000);
+
+  it("a waitFor step's own timeout ends the attempt, not the join timeout", async () => {
+    const controller = new AbortController();
+    const target: AssignedTarget = {
+      kind: 'page',
+      url: `${server.url}/room.html?room={room}&bot={bot}`,
+      steps: [{ waitFor: { selector: '#never', timeout: 700 } }],
+      joinedWhen: { remoteMedia: 'any' },
+    };
+    const { share: s, rec } = share([planned('w1', 'room-w', 0)], target, controller.signal, { joinPolicy: { timeoutMs: 30_000, retries: 0, retryDelayMs: 0 } });
+    let failedAfterMs = Number.NaN;
+    try {
+      await s.prepare();
+      const startedAt = Date.now();
+      s.start(startedAt, Number.POSITIVE_INFINITY);
+      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000, () => rec.events.map((e) => e.message));
+      failedAfterMs = Date.now() - startedAt;
+    } finally {
+      await s.stop('test end');
+    }
+    expect(rec.events.find((e) => e.kind === 'bot.join_failed')?.meta?.detail).toMatch(/^step 1 \(waitFor\) failed: .*Timeout 700ms exceeded/);
+    expect(failedAfterMs).toBeLessThan(15_000);
+  }, 60_000);
+
   it('joins a Jitsi-like page through prejoin, tags the bridge from APP.conference and hangs up on leave (drained stats)', async () => {
     const controller = new AbortController();
-    const { share: s, rec } = share([planned('r1', 'room-b', 0, 'receiver')], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal, { probeDelivery: 'drain' });
+    const { share: s, rec } = share([planned('r1', 'room-b', 0, 'receiver')], { kind: 'jitsi', url: `${server.url}/meet`, prejoin: true }, controller.signal, { probeDelivery: 'drain' });
     let fixture: { config: Record<string, unknown>; userInfo: { displayName?: string }; name: string } | undefined;
     try {
       await s.prepare();
@@ -134,7 +182,7 @@ describe('worker bots with real Chromium', () => {
 
   it('a page that never joins times out with a failure event and a screenshot, retried per policy', async () => {
     const controller = new AbortController();
-    const { share: s, rec } = share([planned('x1', 'room-c', 0)], { kind: 'jitsi', url: `${server.url}/stuck` }, controller.signal, {
+    const { share: s, rec } = share([planned('x1', 'room-c', 0)], { kind: 'jitsi', url: `${server.url}/stuck`, prejoin: true }, controller.signal, {
       joinPolicy: { timeoutMs: 3_000, retries: 1, retryDelayMs: 200 },
     });
     try {
@@ -156,7 +204,7 @@ describe('worker bots with real Chromium', () => {
 
   it('bots added during the run join; aborting the signal makes every bot leave, including one still waiting to start', async () => {
     const controller = new AbortController();
-    const target: BotTarget = { kind: 'jitsi', url: `${server.url}/meet` };
+    const target: AssignedTarget = { kind: 'jitsi', url: `${server.url}/meet`, prejoin: true };
     const { share: s, rec } = share([planned('m1', 'room-d', 0, 'receiver', 0), planned('m2', 'room-d', 1, 'receiver', 0), planned('late', 'room-d', 2, 'receiver', 600_000)], target, controller.signal);
     await s.prepare();
     s.start(Date.now(), Number.POSITIVE_INFINITY);
@@ -177,7 +225,7 @@ describe('worker bots with real Chromium', () => {
 
   it('a crashed page is reported and the bot restarted, up to the limit', async () => {
     const controller = new AbortController();
-    const { share: s, rec } = share([planned('k1', 'room-e', 0, 'receiver', 0)], { kind: 'jitsi', url: `${server.url}/meet` }, controller.signal, { maxRestarts: 1 });
+    const { share: s, rec } = share([planned('k1', 'room-e', 0, 'receiver', 0)], { kind: 'jitsi', url: `${server.url}/meet`, prejoin: true }, controller.signal, { maxRestarts: 1 });
     const joins = (): number => rec.states.filter((x) => x.state === 'joined').length;
     const crash = async (): Promise<void> => {
       await s.bot('k1')?.page?.goto('chrome://crash', { timeout: 5_000 }).catch(() => undefined);

@@ -18,6 +18,7 @@ export * from './scenario/collect.js';
 export * from './scenario/credentials.js';
 export * from './scenario/base-schema.js';
 export * from './scenario/schema.js';
+export * from './scenario/assigned.js';
 export * from './scenario/thresholds.js';
 export * from './scenario/load.js';
 export * from './metrics/placement.js';

@@ -10,8 +10,30 @@ import {
   sampleSchema,
 } from './protocol.js';
 import { packSamples } from './sample-batch.js';
+import { assignedScenario } from './scenario/assigned.js';
+import { loadScenarioText } from './scenario/load.js';
 
 const env = { v: PROTOCOL_VERSION, seq: 3, ts: 1_700_000_000_000 } as const;
+
+/** A page scenario with every page-target field set, as `jlt run` would load it. */
+const PAGE_SCENARIO = `name: page
+target:
+  kind: page
+  url: http://app.example/join.html?room={conferenceIndex}
+  initScript: window.jltBot = '{bot}';
+  steps:
+    - fill: { selector: '#name', value: 'bot{index}' }
+    - click: '#join'
+    - waitFor: { selector: '#joined', state: attached, timeout: 1500ms }
+  joinedWhen: { remoteMedia: video }
+conferences: 1
+participantsPerConference: 2
+duration: 5s
+media: { video: { width: 480, height: 270, fps: 15 } }
+join: { timeout: 20s, retries: 0 }
+placement: { strategy: pack }
+`;
+const assigned = assignedScenario(loadScenarioText(PAGE_SCENARIO, 'page.yaml').scenario, 'http://127.0.0.1:8080/app.html');
 const bot = {
   id: 'c00-p01',
   index: 1,
@@ -48,10 +70,8 @@ const coordinatorMessages: CoordinatorMessage[] = [
     ...env,
     type: 'assign',
     runId: 'r1',
-    scenario: { name: 'smoke' },
+    scenario: assignedScenario(loadScenarioText(PAGE_SCENARIO, 'page.yaml').scenario, 'http://127.0.0.1:8080/app.html'),
     bots: [bot],
-    media: { video: { width: 1280, height: 720, fps: 30 }, audio: true },
-    statsIntervalMs: 1000,
   },
   { ...env, type: 'start', runId: 'r1', atMs: 1_700_000_005_000 },
   { ...env, type: 'add-bots', runId: 'r1', bots: [bot] },
@@ -71,6 +91,36 @@ describe('protocol round trip', () => {
   it('decodes UTF-8 bytes as well as strings', () => {
     const bytes = new TextEncoder().encode(encodeMessage({ ...env, type: 'refused', reason: 'zu spät ✗' }));
     expect(decodeMessage(bytes, { from: 'coordinator' })).toMatchObject({ ok: true, message: { reason: 'zu spät ✗' } });
+  });
+});
+
+describe('assign carries core scenario types', () => {
+  it('delivers every page-target field, waitFor.timeout included, as the scenario has it', () => {
+    const sent = { ...env, type: 'assign' as const, runId: 'r1', scenario: assigned, bots: [bot] };
+    const received = decodeMessage(encodeMessage(sent), { from: 'coordinator' });
+    if (!received.ok || received.message.type !== 'assign') throw new Error(`not an assign: ${JSON.stringify(received)}`);
+    const { target, media, join, stats, bots } = received.message.scenario;
+    expect(target).toEqual({
+      kind: 'page',
+      url: 'http://127.0.0.1:8080/app.html',
+      initScript: "window.jltBot = '{bot}';",
+      steps: [{ fill: { selector: '#name', value: 'bot{index}' } }, { click: '#join' }, { waitFor: { selector: '#joined', state: 'attached', timeout: 1500 } }],
+      joinedWhen: { remoteMedia: 'video' },
+    });
+    expect(media).toEqual({ video: { width: 480, height: 270, fps: 15 }, audio: true });
+    expect(join).toEqual({ timeout: 20_000, retries: 0, retryDelay: 2_000 });
+    expect(stats).toEqual({ interval: 1_000 });
+    expect(bots.viewport).toEqual({ width: 640, height: 360 });
+    // Only the agents' part travels: placement, thresholds, outputs stay with the coordinator.
+    expect(Object.keys(received.message.scenario).sort()).toEqual(['bots', 'join', 'media', 'name', 'stats', 'target']);
+  });
+
+  it('sends a Jitsi target without what only the coordinator uses', () => {
+    const jitsi = loadScenarioText(
+      'name: j\ntarget: { kind: jitsi, roomPrefix: load, config: { p2p.enabled: false }, bridges: { urls: ["http://jvb:8080"] } }\nconferences: 1\nparticipantsPerConference: 1\nduration: 1s\n',
+      'j.yaml',
+    ).scenario;
+    expect(assignedScenario(jitsi, 'https://meet.example.org').target).toEqual({ kind: 'jitsi', url: 'https://meet.example.org', config: { 'p2p.enabled': false }, prejoin: true });
   });
 });
 
@@ -104,7 +154,8 @@ describe('decodeMessage rejects', () => {
     { name: 'samples as an array of objects', data: packed([{ metric: 'm', value: 1, time: 1, tags: {} }]), code: 'invalid', message: /samples: expected object with metrics, tagSets, metas and rows/ },
     { name: 'a missing rows table', data: packed({ metrics: [], tagSets: [], metas: [] }), code: 'invalid', message: /samples\.rows: expected array/ },
     { name: 'a fractional maxBots', data: JSON.stringify({ ...env, type: 'hello', token: '', name: 'a', version: '1', capacity: { cores: 1, memoryBytes: 1, maxBots: 1.5 } }), code: 'invalid', message: /capacity\.maxBots: / },
-    { name: 'a bad assign', data: JSON.stringify({ ...env, type: 'assign', runId: 'r', scenario: {}, bots: [{ ...bot, index: -1 }], media: { video: true, audio: true }, statsIntervalMs: 0 }), from: 'coordinator', code: 'invalid', message: /bots\.0\.index: .*media\.video: .*statsIntervalMs: / },
+    { name: 'a bad assign', data: JSON.stringify({ ...env, type: 'assign', runId: 'r', scenario: { ...assigned, media: { video: true, audio: true } }, bots: [{ ...bot, index: -1 }] }), from: 'coordinator', code: 'invalid', message: /scenario\.media\.video: .*bots\.0\.index: / },
+    { name: 'an assign without the target URL', data: JSON.stringify({ ...env, type: 'assign', runId: 'r', scenario: { ...assigned, target: { ...assigned.target, url: undefined } }, bots: [] }), from: 'coordinator', code: 'invalid', message: /scenario\.target\.url: / },
   ];
 
   it.each(cases)('$name', ({ data, from = 'agent', maxBytes, code, message, type, seq }) => {

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { PlannedBot } from './executors/plan.js';
 import type { RunEvent, Sample } from './metrics/sample.js';
 import { packSamples, unpackSamples } from './sample-batch.js';
+import { assignedScenarioSchema } from './scenario/assigned.js';
 
 /**
  * Coordinator ↔ agent messages. Every message is one JSON text frame: an envelope
  * `{ v, type, seq, ts, agentId? }` with the type's fields beside it. `seq` increases by one per
  * message from each sender (the receiver can detect loss and order; `ack` refers to it); `ts` is
- * the sender's clock in ms. Agents send `samples` (packed on the wire: see sample-batch.ts; version 2)
+ * the sender's clock in ms. Agents send `samples` (packed on the wire: see sample-batch.ts; since version 2)
  * with times already on the coordinator clock and
  * keep at most `DEFAULT_MAX_UNACKED_BATCHES` sample batches unacknowledged (credit-based
  * backpressure): the coordinator acks with `upToSeq` once a batch is ingested.
@@ -16,7 +17,7 @@ import { packSamples, unpackSamples } from './sample-batch.js';
  * assign → ready (barrier) → start at an absolute coordinator time; samples/events/bot-state/
  * heartbeat flow up, ack/add-bots flow down; stop → done.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Sample batches an agent may have in flight before it waits for an `ack`. */
 export const DEFAULT_MAX_UNACKED_BATCHES = 4;
@@ -52,16 +53,6 @@ export const plannedBotSchema = z.object({
   role: z.enum(['sender', 'receiver']),
   startOffsetMs: z.number().nonnegative(),
 }) satisfies z.ZodType<PlannedBot>;
-
-/** The fake media every bot of the run sends, as in the scenario's `media`. */
-export const assignedMediaSchema = z.object({
-  video: z.union([
-    z.object({ width: z.number().int().positive(), height: z.number().int().positive(), fps: z.number().positive() }),
-    z.literal(false),
-  ]),
-  audio: z.boolean(),
-});
-export type AssignedMedia = z.infer<typeof assignedMediaSchema>;
 
 export const botStates = ['launching', 'joining', 'joined', 'failed', 'left', 'crashed'] as const;
 export type BotState = (typeof botStates)[number];
@@ -113,11 +104,9 @@ export const coordinatorMessageSchema = z.discriminatedUnion('type', [
   message('time-response', { t0: z.number(), t1: z.number(), t2: z.number() }),
   message('assign', {
     runId,
-    /** The validated scenario as JSON; the agent re-reads the parts it needs. */
-    scenario: z.unknown(),
+    /** The agent's part of the validated scenario, by core's scenario schemas (target URL resolved). */
+    scenario: assignedScenarioSchema,
     bots: z.array(plannedBotSchema),
-    media: assignedMediaSchema,
-    statsIntervalMs: z.number().int().positive(),
   }),
   message('start', { runId, atMs: z.number() }),
   message('add-bots', { runId, bots: z.array(plannedBotSchema) }),

@@ -133,7 +133,7 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Ses
             void send({ type: 'bot-state', runId: message.runId, botId, state, ...info }).catch(() => {}),
         };
         share = options.createShare(
-          { runId: message.runId, agentId: stamper.agentId ?? options.name, scenario: message.scenario, bots: message.bots, media: message.media, statsIntervalMs: message.statsIntervalMs },
+          { runId: message.runId, agentId: stamper.agentId ?? options.name, scenario: message.scenario, bots: message.bots },
           sink,
           { toCoordinatorTime: (localMs) => clock.toCoordinatorTime(localMs) },
           options.signal,

@@ -1,4 +1,4 @@
-import type { AssignedMedia, BotState, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import type { AssignedScenario, BotState, PlannedBot, RunEvent, Sample } from '@jlt/core';
 
 /** What an agent runs for one assignment. Implemented on top of the worker (browser pool + bots). */
 export interface Share {
@@ -24,10 +24,8 @@ export interface ShareSink {
 export interface Assignment {
   runId: string;
   agentId: string;
-  scenario: unknown;
+  scenario: AssignedScenario;
   bots: PlannedBot[];
-  media: AssignedMedia;
-  statsIntervalMs: number;
 }
 
 export interface ShareClock {

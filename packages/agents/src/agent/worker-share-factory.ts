@@ -1,7 +1,7 @@
-import type { Logger } from '@jlt/core';
+import { everyFieldHandled, type Logger } from '@jlt/core';
+import type { ContextSetup } from '../worker/bot.js';
 import type { BrowserPool } from '../worker/browser-pool.js';
 import { WorkerShare } from '../worker/worker-agent.js';
-import { botTargetOf, parseAgentScenario } from './agent-scenario.js';
 import type { ShareFactory } from './share.js';
 
 export interface WorkerShareFactoryOptions {
@@ -11,33 +11,41 @@ export interface WorkerShareFactoryOptions {
   /** A pool kept across runs (a long-lived agent); otherwise each share launches its own. */
   pool?: BrowserPool;
   mediaCacheDir?: string;
+  /** Run on every browser context a bot opens, before its page (see ContextSetup). */
+  contextSetup?: readonly ContextSetup[];
 }
 
-/** Runs each assignment on real browsers through the worker's WorkerShare. */
+/**
+ * Runs each assignment on real browsers through the worker's WorkerShare. Every field of the
+ * assigned scenario is taken here by name, so one added to core's schema fails typecheck until used.
+ */
 export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFactory {
   return (assignment, sink, clock, signal) => {
-    const scenario = parseAgentScenario(assignment.scenario);
+    const { name, target, media, bots, join, stats, ...rest } = assignment.scenario;
+    everyFieldHandled(rest, 'the worker share');
+    const { renderRemoteVideo, receiverAudioProcessing, viewport, faro, ...otherSwitches } = bots;
+    everyFieldHandled(otherSwitches, 'the bot options');
+    const { timeout, retries, retryDelay, ...otherPolicy } = join;
+    everyFieldHandled(otherPolicy, 'the join policy');
+    const { interval, ...otherStats } = stats;
+    everyFieldHandled(otherStats, 'the stats options');
     return new WorkerShare({
       bots: assignment.bots,
-      target: botTargetOf(scenario),
-      media: assignment.media,
-      tags: { scenario: scenario.name, agent: assignment.agentId },
+      target,
+      media,
+      tags: { scenario: name, agent: assignment.agentId },
       clock,
       sink,
       signal,
       logger: options.logger,
       artifactsDir: `${options.artifactsDir}/${assignment.runId}`,
-      botOptions: {
-        viewport: scenario.bots.viewport,
-        renderRemoteVideo: scenario.bots.renderRemoteVideo,
-        disableAudioProcessing: !scenario.bots.receiverAudioProcessing,
-        faro: scenario.bots.faro?.enabled ?? true,
-      },
-      ...(scenario.bots.faro?.collectorUrl === undefined ? {} : { faroCollectorUrl: scenario.bots.faro.collectorUrl }),
-      joinPolicy: { timeoutMs: scenario.join.timeout, retries: scenario.join.retries, retryDelayMs: scenario.join.retryDelay },
-      statsIntervalMs: assignment.statsIntervalMs,
+      botOptions: { viewport, renderRemoteVideo, disableAudioProcessing: !receiverAudioProcessing, faro: faro.enabled },
+      ...(faro.collectorUrl === undefined ? {} : { faroCollectorUrl: faro.collectorUrl }),
+      joinPolicy: { timeoutMs: timeout, retries, retryDelayMs: retryDelay },
+      statsIntervalMs: interval,
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.mediaCacheDir ? { mediaCacheDir: options.mediaCacheDir } : {}),
+      ...(options.contextSetup ? { contextSetup: options.contextSetup } : {}),
     });
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packSamples, PROTOCOL_VERSION, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
-import { until } from '@jlt/core/test-support';
+import { assignedTestScenario, until } from '@jlt/core/test-support';
 import { runAgentSession, type SessionEnd } from '../agent/agent-session.js';
 import { fakeShareFactory } from '../agent/fake-share.test-support.js';
 import { createChannelPair, type MessageChannel } from '../transport/channel.js';
@@ -36,9 +36,7 @@ function coordinatorOptions(overrides: Partial<CoordinatorOptions> & Pick<Coordi
     runId: 'run-1',
     token: 'secret-token',
     scenarioName: 'fake',
-    scenario: {},
-    media: { video: false, audio: false },
-    statsIntervalMs: 1000,
+    scenario: assignedTestScenario('fake'),
     shard: { placement: 'spread', keepConferencesTogether: true },
     onAgentLoss: 'fail',
     expectedAgents: 1,

@@ -4,7 +4,7 @@ import {
   decodeMessage,
   encodeMessage,
   type AgentMessage,
-  type AssignedMedia,
+  type AssignedScenario,
   type BotState,
   type ClockEstimate,
   type CoordinatorMessage,
@@ -38,11 +38,9 @@ export interface CoordinatorOptions {
   /** The token agents must present; compared in constant time and never logged. */
   token: string;
   scenarioName: string;
-  /** The validated scenario as JSON, sent to agents with their share. */
-  scenario: unknown;
+  /** The agents' part of the validated scenario (`assignedScenario`), sent with each share. */
+  scenario: AssignedScenario;
   plan: Plan;
-  media: AssignedMedia;
-  statsIntervalMs: number;
   shard: ShardOptions;
   onAgentLoss: AgentLossPolicy;
   expectedAgents: number;
@@ -208,8 +206,6 @@ export class Coordinator {
           runId: options.runId,
           scenario: options.scenario,
           bots: agent.bots,
-          media: options.media,
-          statsIntervalMs: options.statsIntervalMs,
         });
         log.log('info', `agent ${agent.id} (${agent.name}) runs ${agent.bots.length} bots`);
       }

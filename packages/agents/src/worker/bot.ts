@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import type { Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AssignedTarget, Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
 import type { BotLease, BrowserPool } from './browser-pool.js';
 import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
 import { probeConferenceState } from '@jlt/jitsi';
-import { JOIN_FLOWS, JoinFailure, type BotTarget } from './join-flows.js';
+import { addTargetInitScript, JoinFailure, runJoinFlow } from './join-flows.js';
 import { attachFaro, faroRecords, type FaroBody, type FaroRecord } from './faro.js';
 import type { FaroForwarder } from './faro-forwarder.js';
 import { attachStatsProbe, drainStatsProbe, type ProbeDelivery, type ProbeSample } from './stats-probe.js';
@@ -48,6 +48,13 @@ export interface BotOptions extends CheapBotOptions {
 
 export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, disableAudioProcessing: true, faro: true };
 
+/**
+ * Prepares each new browser context of a bot before its page opens, e.g. `context.addInitScript`
+ * (runs in every page before the page's own scripts) or `context.exposeBinding`. Runs after jlt's
+ * stats probe, cheap-bot switches and the target's `initScript`; a rejection fails the join attempt.
+ */
+export type ContextSetup = (context: BrowserContext, bot: PlannedBot) => Promise<void>;
+
 export interface BotDeps {
   pool: BrowserPool;
   clock: Clock;
@@ -59,6 +66,8 @@ export interface BotDeps {
   crashed(): void;
   statsIntervalMs: number;
   probeDelivery: ProbeDelivery;
+  /** Run on every context the bot opens, in order (see ContextSetup). */
+  contextSetup: readonly ContextSetup[];
   /** Screenshots of failed joins go here. */
   artifactsDir: string;
   /** Where Faro's payloads are forwarded unchanged, when the scenario names a collector. */
@@ -101,7 +110,7 @@ export class Bot {
 
   constructor(
     readonly planned: PlannedBot,
-    private readonly target: BotTarget,
+    private readonly target: AssignedTarget,
     private readonly options: BotOptions,
     private readonly policy: JoinPolicy,
     private readonly deps: BotDeps,
@@ -229,7 +238,7 @@ export class Bot {
         this.setState('joining');
         const page = this.currentPage as Page;
         const flowStarted = this.deps.now();
-        const state = await JOIN_FLOWS[this.target.kind]({
+        const state = await runJoinFlow({
           page,
           bot: this.planned,
           target: this.target,
@@ -305,6 +314,8 @@ export class Bot {
     }
     await attachStatsProbe(lease.context, { intervalMs: this.deps.statsIntervalMs, delivery: this.deps.probeDelivery }, (s) => this.onProbeSample(s));
     await lease.context.addInitScript({ content: cheapBotScript(this.options) });
+    await addTargetInitScript(lease.context, this.target, this.planned, this.id);
+    for (const setup of this.deps.contextSetup) await setup(lease.context, this.planned);
     const page = await lease.context.newPage();
     page.on('crash', () => this.deps.crashed());
     this.currentPage = page;

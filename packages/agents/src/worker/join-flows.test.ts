@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { JltError, type PlannedBot } from '@jlt/core';
-import { meetingUrlFor, type BotTarget } from './join-flows.js';
+import { meetingUrlFor, type JitsiLikeTarget } from './join-flows.js';
 
 const bot = (role: PlannedBot['role']): PlannedBot => ({ id: 'c01-p02', index: 1, conference: 'jlt-c01', conferenceIndex: 0, participantIndex: 1, role, startOffsetMs: 0 });
 const hash = (url: string): string[] => new URL(url).hash.slice(1).split('&');
 
 describe('meetingUrlFor', () => {
-  it.each<[string, BotTarget, PlannedBot['role'], string[], string[]]>([
-    ['a sender keeps its media', { kind: 'jitsi', url: 'https://meet.example.org' }, 'sender', ['userInfo.displayName=%22c01-p02%22'], ['config.startWithVideoMuted=true']],
-    ['a receiver starts muted', { kind: 'jitsi', url: 'https://meet.example.org' }, 'receiver', ['config.startWithVideoMuted=true', 'config.startWithAudioMuted=true'], []],
+  it.each<[string, JitsiLikeTarget, PlannedBot['role'], string[], string[]]>([
+    ['a sender keeps its media', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: true }, 'sender', ['userInfo.displayName=%22c01-p02%22'], ['config.startWithVideoMuted=true']],
+    ['a receiver starts muted', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: true }, 'receiver', ['config.startWithVideoMuted=true', 'config.startWithAudioMuted=true'], []],
     ['prejoin off is passed on', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: false }, 'sender', ['config.prejoinConfig.enabled=false'], []],
-    ['target config comes first', { kind: 'jitsi', url: 'https://meet.example.org', config: { 'p2p.enabled': false } }, 'receiver', ['config.p2p.enabled=false'], []],
-    ['the testbed takes keys Jitsi would ignore', { kind: 'testbed', url: 'http://127.0.0.1:8080', config: { 'deploymentInfo.userRegion': 'eu' } }, 'sender', ['config.deploymentInfo.userRegion=%22eu%22'], []],
+    ['target config comes first', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: true, config: { 'p2p.enabled': false } }, 'receiver', ['config.p2p.enabled=false'], []],
+    ['the testbed joins with its name and no prejoin override', { kind: 'testbed', url: 'http://127.0.0.1:8080' }, 'sender', ['userInfo.displayName=%22c01-p02%22'], ['config.prejoinConfig.enabled=false']],
   ])('%s', (_name, target, role, present, absent) => {
     const url = meetingUrlFor(target, bot(role), 'c01-p02');
     expect(url.startsWith(`${target.url}/jlt-c01#`)).toBe(true);
@@ -20,6 +20,6 @@ describe('meetingUrlFor', () => {
   });
 
   it('refuses a config key a Jitsi server would silently ignore', () => {
-    expect(() => meetingUrlFor({ kind: 'jitsi', url: 'https://meet.example.org', config: { 'deploymentInfo.userRegion': 'eu' } }, bot('sender'), 'x')).toThrow(JltError);
+    expect(() => meetingUrlFor({ kind: 'jitsi', url: 'https://meet.example.org', prejoin: true, config: { 'deploymentInfo.userRegion': 'eu' } }, bot('sender'), 'x')).toThrow(JltError);
   });
 });

@@ -80,7 +80,18 @@ function installStatsProbe(reduce: typeof reduceStats, config: ProbeConfig): voi
         busy = false;
       });
   }, config.intervalMs);
-  w[config.global] = { drain: () => buffer.splice(0, buffer.length), connections: () => open.size };
+  // Whether RTP of a kind ('audio', 'video' or 'any') has arrived on any open connection.
+  const receiving = (kind: string): Promise<boolean> =>
+    Promise.all([...open].map((pc) => pc.getStats())).then((reports) =>
+      reports.some((report) => {
+        let found = false;
+        report.forEach((s: { type?: string; kind?: string; packetsReceived?: number }) => {
+          if (s.type === 'inbound-rtp' && (kind === 'any' || s.kind === kind) && (s.packetsReceived ?? 0) > 0) found = true;
+        });
+        return found;
+      }),
+    );
+  w[config.global] = { drain: () => buffer.splice(0, buffer.length), connections: () => open.size, receiving };
 }
 
 /** The init script text: the probe and `reduceStats`, both by their own source. */
@@ -112,4 +123,15 @@ export async function drainStatsProbe(page: Page): Promise<ProbeSample[]> {
     const probe = (window as unknown as Record<string, { drain(): unknown[] } | undefined>)[global];
     return (probe?.drain() ?? []) as ProbeSample[];
   }, PROBE_GLOBAL);
+}
+
+/** Whether RTP of `kind` has arrived on one of the page's peer connections (false when the probe is absent). */
+export async function probeReceivesMedia(page: Page, kind: 'audio' | 'video' | 'any'): Promise<boolean> {
+  return page.evaluate(
+    ([global, wanted]) => {
+      const probe = (window as unknown as Record<string, { receiving(kind: string): Promise<boolean> } | undefined>)[global];
+      return probe?.receiving(wanted) ?? false;
+    },
+    [PROBE_GLOBAL, kind] as const,
+  );
 }

@@ -1,17 +1,15 @@
-import { JltError, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
-import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type JoinPolicy } from './bot.js';
+import { everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
+import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type ContextSetup, type JoinPolicy } from './bot.js';
 import { BrowserPool, type BrowserPoolOptions } from './browser-pool.js';
 import { ensureFakeAudio, ensureFakeVideo } from './fake-media.js';
 import { FaroForwarder } from './faro-forwarder.js';
 import { startHealthMonitor, type HealthMonitor } from './health.js';
-import { meetingUrlFor, type BotTarget } from './join-flows.js';
+import { meetingUrlFor } from './join-flows.js';
 import { scheduleAt } from './schedule.js';
 import type { ProbeDelivery } from './stats-probe.js';
 
-export interface ShareMedia {
-  video: { width: number; height: number; fps: number } | false;
-  audio: boolean;
-}
+/** The fake media every bot of the share sends: the scenario's `media`. */
+export type ShareMedia = AssignedScenario['media'];
 
 /** Where a share's results go. Calls are synchronous and must not block (buffer, then flush elsewhere). */
 export interface WorkerSink {
@@ -22,7 +20,7 @@ export interface WorkerSink {
 
 export interface WorkerShareOptions {
   bots: readonly PlannedBot[];
-  target: BotTarget;
+  target: AssignedTarget;
   media: ShareMedia;
   tags: { scenario: string; agent: string };
   clock: Clock;
@@ -35,6 +33,8 @@ export interface WorkerShareOptions {
   botOptions?: Partial<BotOptions>;
   joinPolicy?: Partial<JoinPolicy>;
   statsIntervalMs?: number;
+  /** Run on every browser context a bot opens, before its page (see ContextSetup); default none. */
+  contextSetup?: readonly ContextSetup[];
   /** Restarts per bot after a browser or page crash. Default 2. */
   maxRestarts?: number;
   /** A pool shared with other shares (kept open at the end); otherwise the share makes and closes its own. */
@@ -128,7 +128,7 @@ export class WorkerShare {
     if (target.kind !== 'page' && first !== undefined) meetingUrlFor(target, first, first.id);
     const cacheDir = this.options.mediaCacheDir;
     const [video, audio] = await Promise.all([
-      media.video === false ? undefined : ensureFakeVideo({ ...media.video, cacheDir }),
+      media.video === false ? undefined : ensureFakeVideo({ ...fakeCamera(media.video), cacheDir }),
       media.audio ? ensureFakeAudio(cacheDir) : undefined,
     ]);
     this.pool = this.options.pool;
@@ -222,6 +222,7 @@ export class WorkerShare {
       crashed: () => this.onCrash(planned.id, 'page crashed'),
       statsIntervalMs: this.options.statsIntervalMs ?? 1000,
       probeDelivery: this.options.probeDelivery ?? 'drain',
+      contextSetup: this.options.contextSetup ?? [],
       artifactsDir: this.options.artifactsDir,
       ...(this.faroForwarder === undefined ? {} : { faroForwarder: this.faroForwarder }),
       logger: this.options.logger,
@@ -299,4 +300,11 @@ export class WorkerShare {
     await this.finishing;
     return [...this.running.values()].map((r) => r.outcome).concat(this.pending.map((b) => ({ id: b.id, state: 'not-started' as const, joined: false, attempts: 0, restarts: 0 })));
   }
+}
+
+/** The fake camera's format, each field taken by name. */
+function fakeCamera(video: Exclude<ShareMedia['video'], false>): { width: number; height: number; fps: number } {
+  const { width, height, fps, ...rest } = video;
+  everyFieldHandled(rest, 'the fake camera');
+  return { width, height, fps };
 }

@@ -22,6 +22,7 @@ import {
   type RunInfo,
   type ThresholdResult,
   OutputManager,
+  assignedScenario,
   scenarioOutputs,
 } from '@jlt/core';
 import {
@@ -33,7 +34,6 @@ import {
   runAgentSession,
   workerShareFactory,
   DEFAULT_BOT_BUDGET,
-  type AgentScenario,
   type ChannelServer,
   type CoordinatorResult,
   bridgeSourceFromTarget,
@@ -182,18 +182,6 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
     };
 
     const token = overrides.tokenFile ? await readToken(overrides.tokenFile) : randomBytes(24).toString('hex');
-    const agentScenario: AgentScenario = {
-      name: scenario.name,
-      target: {
-        kind: scenario.target.kind,
-        url: target.url,
-        ...('config' in scenario.target && scenario.target.config ? { config: scenario.target.config } : {}),
-        ...('prejoin' in scenario.target ? { prejoin: scenario.target.prejoin } : {}),
-        ...(scenario.target.kind === 'page' ? { steps: scenario.target.steps } : {}),
-      },
-      bots: scenario.bots,
-      join: scenario.join,
-    };
     const remote = overrides.listen !== undefined || (overrides.waitAgents ?? 0) > 0;
     const localProcesses = overrides.agents ?? 0;
     const expectedAgents = remote ? Math.max(1, overrides.waitAgents ?? 1) : Math.max(1, localProcesses);
@@ -201,10 +189,8 @@ export async function runScenario(file: string, overrides: RunOverrides, ctx: Ru
       runId,
       token,
       scenarioName: scenario.name,
-      scenario: agentScenario,
+      scenario: assignedScenario(scenario, target.url),
       plan,
-      media: scenario.media,
-      statsIntervalMs: scenario.stats.interval,
       shard: { placement: scenario.placement.strategy, keepConferencesTogether: scenario.placement.keepConferencesTogether },
       onAgentLoss: scenario.placement.onAgentLoss,
       expectedAgents,

@@ -57,7 +57,7 @@ describe('conference-grid plan', () => {
     ['study', '{ kind: testbed }', 3, 3, ['study-01', 'study-02', 'study-03'], 'c01-p01'],
     ['x', '{ kind: testbed, roomPrefix: Jlt_10x3 }', 10, 1, ['jlt-10x3-01', 'jlt-10x3-10'], 'c01-p01'],
     ['Big.Run', '{ kind: jitsi }', 100, 1, ['big-run-001', 'big-run-100'], 'c001-p01'],
-    ['page', '{ kind: page, url: "http://localhost/" }', 1, 100, ['page-01'], 'c01-p001'],
+    ['page', '{ kind: page, url: "http://localhost/", joinedWhen: { remoteMedia: any } }', 1, 100, ['page-01'], 'c01-p001'],
   ])('names rooms for %s with %s', (name, target, conferences, participants, rooms, firstBot) => {
     const plan = planOf(`conferences: ${conferences}\nparticipantsPerConference: ${participants}\nduration: 1s\n`, target, name);
     const names = plan.conferences.map((c) => c.name);

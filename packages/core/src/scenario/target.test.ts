@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { JltError } from '../errors.js';
 import { loadScenarioText } from './load.js';
-import { resolveTargetUrl } from './target.js';
+import { fillPageTemplate, resolveTargetUrl } from './target.js';
 
 const scenario = (target: string) =>
   loadScenarioText(`name: t\ntarget: ${target}\nconferences: 1\nparticipantsPerConference: 1\nduration: 1s\n`, 't.yaml').scenario;
@@ -12,7 +12,7 @@ describe('resolveTargetUrl', () => {
     ['env over file', '{ kind: jitsi, url: https://file.example }', undefined, { JLT_TARGET_URL: 'https://env.example' }, 'https://env.example'],
     ['flag over env', '{ kind: jitsi }', 'https://flag.example', { JLT_TARGET_URL: 'https://env.example' }, 'https://flag.example'],
     ['empty env ignored', '{ kind: jitsi, url: https://file.example }', undefined, { JLT_TARGET_URL: '' }, 'https://file.example'],
-    ['page ignores env', '{ kind: page, url: "http://page.example/" }', undefined, { JLT_TARGET_URL: 'https://env.example' }, 'http://page.example/'],
+    ['page ignores env', '{ kind: page, url: "http://page.example/", joinedWhen: { remoteMedia: any } }', undefined, { JLT_TARGET_URL: 'https://env.example' }, 'http://page.example/'],
     ['testbed has none yet', '{ kind: testbed }', undefined, { JLT_TARGET_URL: 'https://env.example' }, undefined],
   ])('%s', (_name, target, targetUrl, env, expected) => {
     expect(resolveTargetUrl(scenario(target), { targetUrl, env })).toBe(expected);
@@ -33,5 +33,19 @@ describe('resolveTargetUrl', () => {
     expect((caught as JltError).message).toMatch(message);
     expect((caught as JltError).code).toBe('INVALID_ARGUMENT');
     expect((caught as JltError).hint).toMatch(/\S/);
+  });
+});
+
+describe('fillPageTemplate', () => {
+  const values = { bot: 'c01-p02', index: '7', room: 'load-01', conferenceIndex: '0', participantIndex: '1', displayName: 'c01-p02' };
+  it.each([
+    ['bot{index}', 'bot7'],
+    ['/join?room=100{conferenceIndex}&name={bot}', '/join?room=1000&name=c01-p02'],
+    ['{room}/{participantIndex}/{displayName}', 'load-01/1/c01-p02'],
+    // JavaScript braces that are not placeholders stay as they are.
+    ['const { a } = x; ({unknown}); {}', 'const { a } = x; ({unknown}); {}'],
+    ['{index}{index}', '77'],
+  ])('%s → %s', (text, expected) => {
+    expect(fillPageTemplate(text, values)).toBe(expected);
   });
 });

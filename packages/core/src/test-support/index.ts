@@ -1,2 +1,3 @@
 export * from './random.js';
 export * from './until.js';
+export * from './scenarios.js';

@@ -194,7 +194,7 @@ describe('bridgeSourceFromTarget', () => {
     [{ kind: 'jitsi' as const, prejoin: true, bridges: { urls: ['http://a:8080'] } }, { kind: 'urls', urls: ['http://a:8080'] }],
     [{ kind: 'jitsi' as const, prejoin: true, bridges: { discover: 'kubernetes' as const, namespace: 'default', release: 'j' } }, { kind: 'kubernetes', namespace: 'default', release: 'j' }],
     [{ kind: 'jitsi' as const, prejoin: true }, undefined],
-    [{ kind: 'page' as const, url: 'http://x', steps: [] }, undefined],
+    [{ kind: 'page' as const, url: 'http://x', steps: [], joinedWhen: { remoteMedia: 'any' as const } }, undefined],
   ])('maps %j', (target, expected) => {
     expect(bridgeSourceFromTarget(target)).toEqual(expected);
   });

@@ -165,4 +165,12 @@ describe('PlacementTracker', () => {
     expect(tracker.summary().unknownBridgeAddresses).toEqual(['10.9.9.9']);
     expect(logs.filter((l) => l.includes('10.9.9.9'))).toHaveLength(1);
   });
+
+  it('does not warn about bridge addresses when the target has no bridges (a page target)', () => {
+    const { tracker, logs, placement } = setup({ bridgeAddresses: {} });
+    tracker.observeBotSamples([{ metric: 'webrtc_rtt_ms', value: 20, time: 1, tags: { conference: 'page-01', bridge: '127.0.0.1' }, meta: { bot: 'c01-p01' } }]);
+    expect(placement).toEqual([{ time: 1, bridge: '127.0.0.1', conference: 'page-01', endpoint: 'c01-p01', source: 'bot' }]);
+    expect(logs).toEqual([]);
+    expect(tracker.summary().unknownBridgeAddresses).toEqual([]);
+  });
 });

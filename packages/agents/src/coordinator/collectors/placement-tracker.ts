@@ -44,7 +44,7 @@ export interface PlacementSummary {
   maxSimultaneousSplit: number;
   /** Mismatches between bots and `/debug` that lasted longer than the grace period. */
   mismatches: number;
-  /** Bridge addresses bots reported that no known bridge has, sorted. */
+  /** Bridge addresses bots reported that no known bridge has, sorted; empty while no bridge is known. */
   unknownBridgeAddresses: string[];
 }
 
@@ -159,7 +159,10 @@ export class PlacementTracker {
     )
       return;
     const bridge = this.resolveBridge(observation.bridge);
-    if (bridge === undefined && !this.unknownAddresses.has(observation.bridge)) {
+    // A target with no bridges (a page target, a Jitsi target without target.bridges) has nothing to
+    // check a bot's address against: that is not an unknown bridge.
+    const bridgesKnown = this.knownBridges.size > 0;
+    if (bridge === undefined && bridgesKnown && !this.unknownAddresses.has(observation.bridge)) {
       this.unknownAddresses.add(observation.bridge);
       this.options.logger.log('warn', `placement: bots report bridge ${observation.bridge}, which is not a known bridge address; their placement cannot be checked`);
     }
