@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently: the pinned pnpm, the workspace's dependencies,
 # Debian's chromium, and (with --test) the Debian servers and tools the test suite runs for real
-# (Prometheus; ansible-runner, ansible-core and ansible-lint for the deploy playbooks).
+# (Prometheus; Janus with its demos; ansible-runner, ansible-core and ansible-lint for the deploy playbooks).
 # Sourced or run by ./jlt and ./run-tests; each step is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,5 +36,9 @@ apt_install() {
 
 apt_install chromium fonts-liberation
 if [ "${1:-}" = "--test" ]; then
-  apt_install prometheus influxdb iproute2 python3-ansible-runner ansible-core ansible-lint
+  apt_install prometheus influxdb iproute2 python3-ansible-runner ansible-core ansible-lint janus janus-demos
+  # The tests start their own Janus on loopback; the package's system service is not wanted.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet janus 2>/dev/null; then
+    $([ "$(id -u)" -ne 0 ] && echo sudo) systemctl disable --now janus >&2 || true
+  fi
 fi

@@ -28,7 +28,7 @@ async function planText({ scenario, plan: p }: LoadedScenario): Promise<string> 
     scenario.target.kind === 'testbed'
       ? `testbed (${scenario.target.bridges} bridge${scenario.target.bridges === 1 ? '' : 's'}` +
         `${scenario.target.octo ? `, octo, ${scenario.target.strategy} strategy` : ''})`
-      : `${scenario.target.kind} ${scenario.target.url ?? '(URL from --target-url or JLT_TARGET_URL)'}`;
+      : `${scenario.target.kind} ${scenario.target.url ?? (scenario.target.kind === 'page' ? '(URL from --target-url)' : '(URL from --target-url or JLT_TARGET_URL)')}`;
   const rows = p.conferences.map((conference) => {
     const starts = p.bots.filter((b) => b.conferenceIndex === conference.index).map((b) => b.startOffsetMs);
     return [
