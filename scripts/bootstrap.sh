@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently: the pinned pnpm, the workspace's dependencies,
 # Debian's chromium, and (with --test) the Debian servers and tools the test suite runs for real
-# (Prometheus; Janus with its demos; ansible-runner, ansible-core and ansible-lint for the deploy playbooks).
+# (Prometheus, InfluxDB; Janus with its demos; ansible-runner, ansible-core and ansible-lint for the deploy playbooks).
 # Sourced or run by ./jlt and ./run-tests; each step is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
