@@ -5,6 +5,7 @@ export * from './metrics/names.js';
 export * from './thresholds/types.js';
 export * from './executors/plan.js';
 export * from './duration.js';
+export * from './random.js';
 export * from './deadline.js';
 export * from './thresholds/parse.js';
 export * from './executors/executor.js';
