@@ -24,6 +24,7 @@ const commandModules = await Promise.all([
   import('./query.js'),
   import('./export.js'),
   import('./deploy.js'),
+  import('./compare.js'),
 ]);
 
 export const commands: JltCommand[] = commandModules.map((m) => m.default);

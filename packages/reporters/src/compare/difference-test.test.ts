@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@jlt/core/test-support';
-import { blockLength, blockVarianceFactor, differenceTest, neighbourBlockCorrelation, type CentralStatistic, type Observations } from './difference-test.js';
+import {
+  blockLength,
+  blockVarianceFactor,
+  differenceTest,
+  isUntestable,
+  neighbourBlockCorrelation,
+  type CentralStatistic,
+  type DifferenceTest,
+  type DifferenceTestOptions,
+  type Observations,
+} from './difference-test.js';
 import { studentTCritical, studentTTwoSided } from './student-t.js';
 
 /**
@@ -53,6 +63,12 @@ function simulate(random: () => number, model: RunModel, shift = 0): Observation
   return { values, units, times };
 }
 
+function tested(a: Observations, b: Observations, options: DifferenceTestOptions): DifferenceTest {
+  const result = differenceTest(a, b, options);
+  if (isUntestable(result)) throw new Error(`untestable: ${result.untestable}`);
+  return result;
+}
+
 /** Share of seeded trials in which the test calls b different from a, and the differences' signs. */
 function trials(model: RunModel, options: { count: number; statistic: CentralStatistic; shift?: number; seed: number; naive?: boolean }) {
   const random = mulberry32(options.seed);
@@ -62,7 +78,7 @@ function trials(model: RunModel, options: { count: number; statistic: CentralSta
     let a = simulate(random, model);
     let b = simulate(random, model, options.shift ?? 0);
     if (options.naive) [a, b] = [everyValueIndependent(a), everyValueIndependent(b)];
-    const test = differenceTest(a, b, { statistic: options.statistic, resamples: 300, seed: i + 1 })!;
+    const test = tested(a, b, { statistic: options.statistic, resamples: 300, seed: i + 1 });
     if (test.significant) significant++;
     if (test.significant && test.difference > 0) positive++;
   }
@@ -124,38 +140,43 @@ describe('differenceTest on exact cases', () => {
   const constant = (value: number, bots: number, seconds: number): Observations => simulate(mulberry32(1), { bots, seconds, noise: { sd: 0, rho: 0 } }, value - 100);
 
   it('calls identical constant runs the same, with p = 1 and a zero interval', () => {
-    const test = differenceTest(constant(15, 4, 30), constant(15, 4, 30), { statistic: 'median' })!;
+    const test = tested(constant(15, 4, 30), constant(15, 4, 30), { statistic: 'median' });
     expect(test).toMatchObject({ difference: 0, pValue: 1, significant: false, interval: [0, 0] });
   });
 
   it('calls constant runs at different levels different: nothing varies, so the difference is exact', () => {
-    const test = differenceTest(constant(15, 4, 30), constant(30, 4, 30), { statistic: 'median' })!;
+    const test = tested(constant(15, 4, 30), constant(30, 4, 30), { statistic: 'median' });
     expect(test).toMatchObject({ a: 15, b: 30, difference: 15, significant: true });
   });
 
-  it('has no answer when a run has no values', () => {
-    expect(differenceTest({ values: [], units: [], times: [] }, constant(1, 1, 10), { statistic: 'mean' })).toBeUndefined();
+  it('has no answer when a run has no values, or a series too short to show its own variability', () => {
+    expect(differenceTest({ values: [], units: [], times: [] }, constant(1, 1, 10), { statistic: 'mean' })).toEqual({ untestable: 'a run has no values' });
+    expect(differenceTest(constant(1, 1, 9), constant(1, 1, 30), { statistic: 'mean' })).toEqual({
+      untestable: '9 samples in time after the warm-up; at least 10 are needed',
+    });
+    expect(isUntestable(differenceTest(constant(1, 1, 10), constant(1, 1, 10), { statistic: 'mean' }))).toBe(false);
   });
 
   it('gives the same answer for the same runs and seed', () => {
     const random = mulberry32(5);
     const a = simulate(random, SLOW_BRIDGE);
     const b = simulate(random, SLOW_BRIDGE, 3);
-    expect(differenceTest(a, b, { statistic: 'median', seed: 9 })).toEqual(differenceTest(a, b, { statistic: 'median', seed: 9 }));
+    expect(tested(a, b, { statistic: 'median', seed: 9 })).toEqual(tested(a, b, { statistic: 'median', seed: 9 }));
   });
 
   it('reports the median of all values and how each run was resampled', () => {
-    const a: Observations = { values: [1, 2, 3, 4], units: [7, 7, 9, 9], times: [0, 1, 0, 1] };
-    const b: Observations = { values: [2, 3, 4, 5, 6], units: [1, 1, 1, 2, 2], times: [0, 1, 2, 0, 1] };
-    const test = differenceTest(a, b, { statistic: 'median' })!;
+    // One value per unit and time, like join times: no time dimension.
+    const a: Observations = { values: [1, 2, 3, 4], units: [7, 8, 9, 10], times: [0, 0, 0, 0] };
+    const b: Observations = { values: [2, 3, 4, 5, 6], units: [1, 2, 3, 4, 5], times: [0, 0, 0, 0, 0] };
+    const test = tested(a, b, { statistic: 'median' });
     expect([test.a, test.b, test.difference]).toEqual([2.5, 4, 1.5]);
-    expect(test.design.a).toMatchObject({ observations: 4, units: 2 });
-    expect(test.design.b).toMatchObject({ observations: 5, units: 2 });
+    expect(test.design.a).toMatchObject({ observations: 4, units: 4, blocks: 1 });
+    expect(test.design.b).toMatchObject({ observations: 5, units: 5, blocks: 1 });
   });
 
   it('thins runs above maxObservations evenly within each unit', () => {
     const random = mulberry32(6);
-    const test = differenceTest(simulate(random, SLOW_BOTS), simulate(random, SLOW_BOTS), { statistic: 'mean', maxObservations: 100 })!;
+    const test = tested(simulate(random, SLOW_BOTS), simulate(random, SLOW_BOTS), { statistic: 'mean', maxObservations: 100 });
     expect(test.design.a.observations).toBeLessThanOrEqual(100);
     expect(test.design.a.units).toBe(8);
   });

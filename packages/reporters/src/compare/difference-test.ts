@@ -91,16 +91,28 @@ const DEFAULTS = { level: 0.95, resamples: 1000, seed: 1, maxObservations: 20_00
 /** Fewer blocks leave too few degrees of freedom to say anything; the variance factor corrects
  * for the correlation that short blocks keep. */
 const MIN_BLOCKS = 3;
+const MIN_SLOTS = 10;
 const MAX_NEIGHBOUR_CORRELATION = 0.35;
 const UPPER_BOUND_Z = 1.645;
 
-/** Compares `b` against `a`; undefined when either run has no values. */
-export function differenceTest(a: Observations, b: Observations, options: DifferenceTestOptions): DifferenceTest | undefined {
-  if (a.values.length === 0 || b.values.length === 0) return undefined;
+/** Why two runs cannot be compared. */
+export interface Untestable {
+  untestable: string;
+}
+
+/**
+ * Compares `b` against `a`. Untestable when a run has no values, or a time series shorter than 10
+ * samples: so few dependent values say nothing about their own variability.
+ */
+export function differenceTest(a: Observations, b: Observations, options: DifferenceTestOptions): DifferenceTest | Untestable {
+  if (a.values.length === 0 || b.values.length === 0) return { untestable: 'a run has no values' };
   const { level, resamples, seed, maxObservations } = { ...DEFAULTS, ...definedOnly(options) };
+  const prepared = [prepare(a, maxObservations), prepare(b, maxObservations)];
+  const short = prepared.find((run) => run.slots > 1 && run.slots < MIN_SLOTS);
+  if (short) return { untestable: `${short.slots} samples in time after the warm-up; at least ${MIN_SLOTS} are needed` };
   const random = mulberry32(seed);
-  const runs = [a, b].map((observations) => {
-    const run = prepare(observations, maxObservations);
+  const runs = [a, b].map((observations, i) => {
+    const run = prepared[i]!;
     const unitVariance = bootstrapVariance(run, options.statistic, 'units', resamples, random);
     const blockVariance = bootstrapVariance(run, options.statistic, 'blocks', resamples, random) * run.design.blockVarianceFactor;
     return { run, estimate: statisticOf(options.statistic, observations.values), unitVariance, blockVariance };
@@ -149,6 +161,8 @@ export function differenceTest(a: Observations, b: Observations, options: Differ
 /** One run, ready to resample: values in ascending order, each with its cell (unit × block). */
 interface PreparedRun {
   design: ResamplingDesign;
+  /** Sample times the series spans (1 without a time dimension: one value per unit). */
+  slots: number;
   sortedValues: Float64Array;
   /** Cell of each sorted value: unit * blocks + block. */
   sortedCells: Int32Array;
@@ -195,6 +209,7 @@ function prepare(observations: Observations, maxObservations: number): PreparedR
   });
   flat.sort((x, y) => x.value - y.value);
   return {
+    slots,
     design: {
       observations: flat.length,
       units,
@@ -416,4 +431,8 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function isUntestable(result: DifferenceTest | Untestable): result is Untestable {
+  return 'untestable' in result;
 }
