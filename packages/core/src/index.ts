@@ -38,3 +38,5 @@ export * from './outputs/manager.js';
 export * from './outputs/registry.js';
 export * from './outputs/sample-buffer.js';
 export * from './outputs/periodic-flusher.js';
+export * from './study/schema.js';
+export * from './study/load.js';

@@ -3,19 +3,23 @@ import { resolve } from 'node:path';
 import { ExitCode } from '@jlt/core';
 import type { JltCommand } from './index.js';
 
-/** `jlt schema`: the scenario JSON Schema generated from the zod schema; `--check` guards freshness in CI. */
+/** `jlt schema`: the scenario (or `--study`: the study) JSON Schema generated from the zod schema;
+ * `--check` guards freshness in CI. */
 const schema: JltCommand = {
   command: 'schema',
-  describe: 'Print the scenario JSON Schema (for editor completion), write it, or check a written copy is fresh',
+  describe: 'Print the scenario (or study) JSON Schema (for editor completion), write it, or check a written copy is fresh',
   builder: (yargs) =>
     yargs
+      .option('study', { type: 'boolean', default: false, describe: 'The study file schema instead of the scenario schema' })
       .option('write', { type: 'string', describe: 'Write the schema to this file' })
       .option('check', { type: 'string', describe: 'Exit non-zero if this file differs from the generated schema' })
       .conflicts('write', 'check')
-      .example('$0 schema --write scenarios/schema.json', 'regenerate the committed schema'),
+      .example('$0 schema --write scenarios/schema.json', 'regenerate the committed schema')
+      .example('$0 schema --study --write scenarios/study.schema.json', 'regenerate the committed study schema'),
   async run(args, ctx) {
-    const { scenarioJsonSchema } = await import('@jlt/core');
-    const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+    const { scenarioJsonSchema, studyJsonSchema } = await import('@jlt/core');
+    const study = args.study === true;
+    const text = `${JSON.stringify(study ? studyJsonSchema() : scenarioJsonSchema(), null, 2)}\n`;
     const write = args.write as string | undefined;
     const check = args.check as string | undefined;
     if (write !== undefined) {
@@ -30,8 +34,8 @@ const schema: JltCommand = {
         return { exitCode: ExitCode.passed };
       }
       ctx.stderr.write(
-        `${check} is ${current === undefined ? 'missing' : 'stale'}: it does not match the scenario schema in packages/core\n` +
-          `hint: run \`jlt schema --write ${check}\` and commit the result\n`,
+        `${check} is ${current === undefined ? 'missing' : 'stale'}: it does not match the ${study ? 'study' : 'scenario'} schema in packages/core\n` +
+          `hint: run \`jlt schema${study ? ' --study' : ''} --write ${check}\` and commit the result\n`,
       );
       return { exitCode: ExitCode.invalidInput };
     }

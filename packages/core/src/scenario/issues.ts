@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-import type { ConfigIssue } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 
 type PathSegment = PropertyKey;
 
@@ -203,4 +203,17 @@ export function lineOf(doc: Document, lineCounter: LineCounter, path: readonly P
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   return undefined;
+}
+
+/** Every YAML syntax error of a document, located, as one ConfigError. */
+export function yamlSyntaxError(doc: Document, lineCounter: LineCounter, file: string): ConfigError {
+  return new ConfigError(
+    doc.errors.map((error) => ({
+      file,
+      line: lineCounter.linePos(error.pos[0]).line,
+      path: '',
+      message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
+    })),
+    { hint: 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon' },
+  );
 }

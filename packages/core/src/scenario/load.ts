@@ -6,7 +6,7 @@ import { DEFAULT_EXECUTOR, findExecutor, unknownExecutorMessage } from '../execu
 import type { Plan } from '../executors/plan.js';
 import type { ThresholdDefinition } from '../thresholds/types.js';
 import { baseScenarioSchema } from './base-schema.js';
-import { lineOf, scenarioErrorMap, toConfigIssues } from './issues.js';
+import { lineOf, scenarioErrorMap, toConfigIssues, yamlSyntaxError } from './issues.js';
 import { SCENARIO_SCHEMAS, type Scenario } from './schema.js';
 import { resolveTargetUrl } from './target.js';
 import { scenarioThresholds } from './thresholds.js';
@@ -28,37 +28,28 @@ export interface LoadedScenario {
 
 /** Reads, validates and plans one scenario file. Throws ConfigError (every problem at once) or JltError. */
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
-  let text: string;
+  const text = await readInputFile(path, 'scenario', 'check the path; scenarios live in scenarios/*.yaml');
+  return loadScenarioText(text, path, options);
+}
+
+/** Reads a scenario or study file; a missing or unreadable one is a JltError naming it. */
+export async function readInputFile(path: string, noun: string, hint: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
-      throw new JltError('FILE_NOT_FOUND', `scenario file not found: ${path}`, {
-        hint: 'check the path; scenarios live in scenarios/*.yaml',
-        cause: error,
-      });
+      throw new JltError('FILE_NOT_FOUND', `${noun} file not found: ${path}`, { hint, cause: error });
     }
-    throw new JltError('INVALID_ARGUMENT', `cannot read scenario file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new JltError('INVALID_ARGUMENT', `cannot read ${noun} file ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return loadScenarioText(text, path, options);
 }
 
 /** Validates and plans scenario YAML; `fileName` is only used to locate problems (`file:line`). */
 export function loadScenarioText(text: string, fileName: string, options: LoadScenarioOptions = {}): LoadedScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((error) => ({
-        file: fileName,
-        line: lineCounter.linePos(error.pos[0]).line,
-        path: '',
-        message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
-      })),
-      { hint: 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon' },
-    );
-  }
+  if (doc.errors.length > 0) throw yamlSyntaxError(doc, lineCounter, fileName);
 
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const executorName = isRecord(raw) && raw.executor !== undefined ? raw.executor : DEFAULT_EXECUTOR;
