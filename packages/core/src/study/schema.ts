@@ -33,7 +33,7 @@ export const studyStateSchema = z.union([testbedState, urlState]).describe('One 
 
 /** Every top-level scenario field with its description; an override may set any but `target`,
  * which belongs to the states. */
-const SCENARIO_FIELDS: Record<string, z.ZodType> = { ...baseScenarioShape, ...Object.assign({}, ...Object.values(EXECUTORS).map((e) => e.options.shape)) };
+const SCENARIO_FIELDS: Record<string, z.ZodType> = Object.assign({}, baseScenarioShape, ...Object.values(EXECUTORS).map((e) => e.options.shape)) as Record<string, z.ZodType>;
 
 /** One instance, so the JSON Schema defines the recursive JSON value once. */
 const JSON_VALUE = z.json();
