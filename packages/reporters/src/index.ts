@@ -12,3 +12,4 @@ export * from './compare/run-source.js';
 export * from './compare/comparison.js';
 export * from './compare/comparison-text.js';
 export * from './compare/comparison-markdown.js';
+export * from './compare/study-index.js';

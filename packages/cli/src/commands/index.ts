@@ -25,6 +25,7 @@ const commandModules = await Promise.all([
   import('./export.js'),
   import('./deploy.js'),
   import('./compare.js'),
+  import('./study.js'),
 ]);
 
 export const commands: JltCommand[] = commandModules.map((m) => m.default);

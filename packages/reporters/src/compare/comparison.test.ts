@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isJltError } from '@jlt/core';
 import { compareRuns, type Comparison, type ComparisonRow } from './comparison.js';
 import { formatComparisonMarkdown } from './comparison-markdown.js';
-import { writeCraftedRun, type CraftedRun } from './crafted-run.test-support.js';
+import { writeCraftedRun, type CraftedRun } from '../test-support/crafted-run.js';
 
 const SINGLE: CraftedRun = { seed: 1, conferences: 1, botsPerConference: 4, bridges: ['jvb-1'], holdSeconds: 40, rttMs: 20, downloadKbpsPerEndpoint: 100 };
 const OCTO: CraftedRun = { ...SINGLE, seed: 3, conferences: 2, botsPerConference: 2, bridges: ['jvb-1', 'jvb-2'] };

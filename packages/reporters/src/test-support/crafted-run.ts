@@ -1,5 +1,4 @@
-import type { PlacementRecord, Sample, Summary } from '@jlt/core';
-import { mulberry32 } from '@jlt/core/test-support';
+import { mulberry32, type PlacementRecord, type Sample, type Summary } from '@jlt/core';
 import { ResultsStore } from '../results-store.js';
 
 /**
@@ -21,6 +20,8 @@ export interface CraftedRun {
   /** Threshold results to write into summary.json. */
   thresholds?: Summary['thresholds'];
   insights?: unknown[];
+  /** run.json's status; default passed. */
+  status?: string;
 }
 
 export const CRAFTED_START = Date.parse('2026-01-01T10:00:00Z');
@@ -41,7 +42,7 @@ export async function writeCraftedRun(dir: string, run: CraftedRun): Promise<voi
   const store = await ResultsStore.create(dir, {
     runId: `crafted-${run.seed}`,
     scenario: `crafted-${run.conferences}x${run.botsPerConference}`,
-    status: 'passed',
+    status: run.status ?? 'passed',
     startedAt: new Date(CRAFTED_START).toISOString(),
     endedAt: new Date(endsAt + 500).toISOString(),
     plan: { bots: bots.length, conferences: run.conferences, rampUpMs, holdMs: run.holdSeconds * 1000 },

@@ -1,0 +1,36 @@
+import { parseDuration } from '@jlt/core';
+import type { JltCommand } from './index.js';
+
+/** `jlt study FILE`: every scenario in every state, then the comparisons and the index page. */
+const study: JltCommand = {
+  command: 'study <file>',
+  describe: 'Run every scenario of a study in every state, compare each scenario across states, write an index; resumable',
+  builder: (yargs) =>
+    yargs
+      .positional('file', { type: 'string', describe: 'Study YAML file', demandOption: true })
+      .option('results', { type: 'string', describe: 'Study directory (default results/study-<name>); rerun with the same one to resume' })
+      .option('pause', { type: 'string', describe: 'Pause between runs, e.g. 30s (overrides the study file)' })
+      .option('agents', { type: 'number', describe: 'Run N local agent processes for every run' })
+      .check((argv) => {
+        if (argv.pause !== undefined) parseDuration(argv.pause);
+        if (argv.agents !== undefined && (!Number.isInteger(argv.agents) || argv.agents < 1)) throw new Error('--agents must be a positive integer');
+        return true;
+      })
+      .example('$0 study scenarios/study-testbed.yaml', 'one bridge against Octo on the testbed, a few minutes'),
+  async run(args, ctx) {
+    const [{ runStudy }, { runScenario }] = await Promise.all([import('../study/run-study.js'), import('../run/run-scenario.js')]);
+    const outcome = await runStudy(
+      args.file as string,
+      {
+        ...(args.results === undefined ? {} : { results: args.results as string }),
+        ...(args.pause === undefined ? {} : { pauseMs: parseDuration(args.pause as string) }),
+        ...(args.agents === undefined ? {} : { agents: args.agents as number }),
+      },
+      ctx,
+      runScenario,
+    );
+    return { exitCode: outcome.exitCode };
+  },
+};
+
+export default study;

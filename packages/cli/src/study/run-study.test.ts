@@ -1,0 +1,153 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JltError, createStreamLogger, loadScenarioFile, type RunContext, type RunStatus } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
+import { writeCraftedRun } from '@jlt/reporters/test-support';
+import type { RunOutcome } from '../run/run-scenario.js';
+import { runStudy, type RunScenarioFn } from './run-study.js';
+
+const SCENARIO = (name: string, conferences: number) => `name: ${name}
+target: { kind: testbed }
+conferences: ${conferences}
+participantsPerConference: 2
+duration: 12s
+`;
+
+const STUDY = `name: demo
+pause: 1ms
+states:
+  - name: single
+    testbed: { bridges: 1 }
+  - name: octo
+    testbed: { bridges: 2, octo: true, strategy: split }
+scenarios:
+  - a.yaml
+`;
+const TWO_SCENARIOS = STUDY.replace('  - a.yaml', '  - a.yaml\n  - b.yaml');
+
+let dir: string;
+let output: string;
+let controller: AbortController;
+
+function context(): RunContext {
+  const sink = { write: (chunk: string) => (output += chunk) };
+  return { stdout: sink, stderr: sink, env: {}, cwd: dir, logger: createStreamLogger(sink), signal: controller.signal, now: () => Date.now() };
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jlt-run-study-'));
+  output = '';
+  controller = new AbortController();
+  await writeFile(join(dir, 'a.yaml'), SCENARIO('a', 1));
+  await writeFile(join(dir, 'b.yaml'), SCENARIO('b', 2));
+  await writeFile(join(dir, 'study.yaml'), STUDY);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const EXIT: Record<RunStatus, number> = { passed: 0, 'thresholds-failed': 99, aborted: 5, interrupted: 130, 'agent-lost': 4, error: 1 };
+
+/**
+ * Stands in for runScenario: checks the scenario copy it is given is a valid scenario of the
+ * state, and writes a crafted run with the status `decide` picks (or throws what it returns).
+ */
+function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = () => 'passed'): { run: RunScenarioFn; calls: string[] } {
+  const calls: string[] = [];
+  const run: RunScenarioFn = async (file, overrides) => {
+    const { scenario } = await loadScenarioFile(file);
+    if (scenario.target.kind !== 'testbed') throw new Error('expected a testbed target');
+    const results = overrides.out!;
+    calls.push(`${scenario.name}/${scenario.target.bridges}`);
+    const decision = decide(calls.length, file);
+    if (decision instanceof Error) throw decision;
+    const bridges = scenario.target.bridges === 1 ? ['jvb-1'] : ['jvb-1', 'jvb-2'];
+    await writeCraftedRun(results, { seed: calls.length, conferences: scenario.conferences, botsPerConference: 2, bridges, holdSeconds: 12, rttMs: 20, downloadKbpsPerEndpoint: 100, status: decision });
+    if (decision === 'interrupted') controller.abort();
+    return { status: decision, exitCode: EXIT[decision], resultsDir: results } as RunOutcome;
+  };
+  return { run, calls };
+}
+
+const exists = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined)) !== undefined;
+
+describe('runStudy', () => {
+  it('runs every scenario in every state in order, then compares each scenario and writes the index', async () => {
+    await writeFile(join(dir, 'study.yaml'), TWO_SCENARIOS);
+    const { run, calls } = fakeRuns();
+    const outcome = await runStudy('study.yaml', {}, context(), run);
+    expect(outcome).toMatchObject({ exitCode: 0, dir: join(dir, 'results/study-demo'), ran: 4, skipped: 0 });
+    expect(calls).toEqual(['a/1', 'b/1', 'a/2', 'b/2']);
+    expect(output).toContain('study demo: run 3 of 4: a in octo → ');
+    expect(output.match(/pausing 1ms/g)).toHaveLength(3);
+    for (const scenario of ['a', 'b']) {
+      const comparison = JSON.parse(await readFile(join(outcome.dir, scenario, 'comparison.json'), 'utf8')) as { runs: { label: string }[] };
+      expect(comparison.runs.map((r) => r.label)).toEqual(['single', 'octo']);
+      expect(await exists(join(outcome.dir, scenario, 'comparison.md'))).toBe(true);
+    }
+    const index = await readFile(join(outcome.dir, 'index.md'), 'utf8');
+    expect(index).toContain('| 4 | b | octo | passed | [scenario](b/octo/scenario.yaml) |');
+    expect(index).toContain('- **a**: [comparison](a/comparison.md) · [json](a/comparison.json)');
+    expect(index).not.toContain('incomplete');
+  });
+
+  it('skips the runs that completed when run again', async () => {
+    await runStudy('study.yaml', {}, context(), fakeRuns().run);
+    const again = fakeRuns();
+    const outcome = await runStudy('study.yaml', {}, context(), again.run);
+    expect(outcome).toMatchObject({ exitCode: 0, ran: 0, skipped: 2 });
+    expect(again.calls).toEqual([]);
+    expect(output).toContain('run 1 of 2: a in single: done before (passed), skipped');
+  });
+
+  it('stops cleanly when interrupted, and a rerun redoes only the interrupted run and those after it', async () => {
+    await writeFile(join(dir, 'study.yaml'), TWO_SCENARIOS);
+    const first = await runStudy('study.yaml', {}, context(), fakeRuns((call) => (call === 2 ? 'interrupted' : 'passed')).run);
+    expect(first).toMatchObject({ exitCode: 130, ran: 2 });
+    expect(await readFile(join(first.dir, 'index.md'), 'utf8')).toContain('**incomplete**');
+    expect(await exists(join(first.dir, 'a', 'octo'))).toBe(false);
+
+    controller = new AbortController();
+    const rerun = fakeRuns();
+    const second = await runStudy('study.yaml', {}, context(), rerun.run);
+    expect(second).toMatchObject({ exitCode: 0, ran: 3, skipped: 1 });
+    expect(rerun.calls).toEqual(['b/1', 'a/2', 'b/2']);
+    expect(output).toContain('run 2 of 4: b in single: it did not finish before (interrupted); running it again');
+    expect(await exists(join(second.dir, 'b', 'single.previous', 'run.json'))).toBe(true);
+  });
+
+  it('exits with the first error’s code, else 99 when a run failed its thresholds, and redoes the run that erred', async () => {
+    const erring = fakeRuns((call) => (call === 1 ? new JltError('TARGET_UNREACHABLE', 'testbed did not start') : 'thresholds-failed'));
+    const outcome = await runStudy('study.yaml', {}, context(), erring.run);
+    expect(outcome.exitCode).toBe(3);
+    expect(output).toContain('run 1 of 2: a in single failed: testbed did not start');
+    // Only one state has a run of a: nothing to compare yet.
+    expect(await exists(join(outcome.dir, 'a', 'comparison.md'))).toBe(false);
+
+    const rerun = fakeRuns();
+    expect((await runStudy('study.yaml', {}, context(), rerun.run)).exitCode).toBe(99);
+    expect(rerun.calls).toEqual(['a/1']);
+    expect(await exists(join(outcome.dir, 'a', 'comparison.md'))).toBe(true);
+  });
+
+  it('runs a scenario again when the study changed it since it ran', async () => {
+    await runStudy('study.yaml', {}, context(), fakeRuns().run);
+    await writeFile(join(dir, 'study.yaml'), STUDY.replace('  - a.yaml', '  - { file: a.yaml, overrides: { duration: 15s } }').replace('    testbed: { bridges: 1 }', '    testbed: { bridges: 1, strategy: region }'));
+    const rerun = fakeRuns();
+    const outcome = await runStudy('study.yaml', { results: 'results/study-demo' }, context(), rerun.run);
+    expect(outcome).toMatchObject({ ran: 2, skipped: 0 });
+    expect(output).toContain('run 2 of 2: a in octo: its scenario changed since it ran; running it again');
+  });
+
+  it('stops during a pause when interrupted', async () => {
+    await writeFile(join(dir, 'study.yaml'), STUDY.replace('pause: 1ms', 'pause: 1m'));
+    const fake = fakeRuns();
+    const done = runStudy('study.yaml', {}, context(), fake.run);
+    await until(() => output.includes('pausing 1m'), 10_000, 'the pause after the first run');
+    controller.abort();
+    expect(await done).toMatchObject({ exitCode: 130, ran: 1 });
+    expect(fake.calls).toEqual(['a/1']);
+  });
+});

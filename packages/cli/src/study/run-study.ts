@@ -1,0 +1,234 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join, relative, resolve } from 'node:path';
+import { ExitCode, formatDuration, isJltError, loadStudyFile, type RunContext, type StudyRun, type StudyState } from '@jlt/core';
+import type { StudyIndex, StudyIndexComparison } from '@jlt/reporters';
+import type { RunOutcome, RunOverrides } from '../run/run-scenario.js';
+
+export interface StudyOverrides {
+  /** The study directory; default `results/study-<name>` under the working directory. */
+  results?: string;
+  /** Replaces the study file's pause between runs, ms. */
+  pauseMs?: number;
+  /** Passed to every run (local agent processes). */
+  agents?: number;
+}
+
+export interface StudyOutcome {
+  exitCode: number;
+  dir: string;
+  /** Runs this invocation executed, and those it found complete from before. */
+  ran: number;
+  skipped: number;
+}
+
+/** The library function behind `jlt run`; injected so tests can stand in for real runs. */
+export type RunScenarioFn = (file: string, overrides: RunOverrides, ctx: RunContext) => Promise<RunOutcome>;
+
+/** Statuses of a run that ran to its end: a rerun of the study keeps them. */
+const COMPLETE: Record<string, number> = {
+  passed: ExitCode.passed,
+  'thresholds-failed': ExitCode.thresholdsFailed,
+  aborted: ExitCode.abortedByThreshold,
+  'agent-lost': ExitCode.agentLost,
+};
+
+const SCENARIO_COPY = 'scenario.yaml';
+
+/**
+ * Runs a study: every scenario in every state, in the file's order, each into
+ * `<study dir>/<scenario>/<state>/` with a pause between runs; then the comparison of each scenario
+ * across states and the index page. Resumable: a run whose directory holds a completed run of the
+ * same scenario is skipped, an interrupted, failed-to-start or changed one is done again (its old
+ * directory kept as `<dir>.previous`). Ctrl-C stops after the current run, which keeps what it
+ * collected and is redone next time.
+ *
+ * Exit code: the first error's (in the study's order), else 99 when any run failed its
+ * thresholds, else 0; 130 when interrupted.
+ */
+export async function runStudy(file: string, overrides: StudyOverrides, ctx: RunContext, runScenario: RunScenarioFn): Promise<StudyOutcome> {
+  const studyFile = resolve(ctx.cwd, file);
+  const loaded = await loadStudyFile(studyFile);
+  const { study, runs } = loaded;
+  const dir = resolve(ctx.cwd, overrides.results ?? join('results', `study-${study.name}`));
+  const pauseMs = overrides.pauseMs ?? study.pause;
+  await mkdir(dir, { recursive: true });
+  const say = (line: string): void => {
+    ctx.stderr.write(`study ${study.name}: ${line}\n`);
+  };
+  say(`${runs.length} runs (${loaded.scenarios.length} scenarios × ${study.states.length} states) in ${dir}`);
+
+  const codes: number[] = [];
+  let ran = 0;
+  let skipped = 0;
+  let interrupted = false;
+  let enteredState: string | undefined;
+  for (const run of runs) {
+    const runDir = runDirectory(dir, run);
+    const position = `run ${run.index} of ${runs.length}: ${run.scenario} in ${run.state.name}`;
+    const before = await previousRun(runDir, run.scenarioText);
+    if (before.complete) {
+      say(`${position}: done before (${before.status}), skipped`);
+      codes.push(COMPLETE[before.status]!);
+      skipped++;
+      continue;
+    }
+    if (ran > 0 && pauseMs > 0) {
+      say(`pausing ${formatDuration(pauseMs)} so the bridges return to idle`);
+      const paused = await sleep(pauseMs, undefined, { signal: ctx.signal }).then(
+        () => true,
+        () => false,
+      );
+      if (!paused) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (enteredState !== run.state.name) {
+      say(`state ${run.state.name}: ${describeState(run.state)}`);
+      enteredState = run.state.name;
+    }
+    if (before.exists) {
+      say(`${position}: ${before.reason}; running it again (the old one moves to ${runDir}.previous)`);
+      await rm(`${runDir}.previous`, { recursive: true, force: true });
+      await rename(runDir, `${runDir}.previous`);
+    }
+    say(`${position} → ${runDir}`);
+    await mkdir(runDir, { recursive: true });
+    const scenarioCopy = join(runDir, SCENARIO_COPY);
+    await writeFile(scenarioCopy, run.scenarioText);
+    ran++;
+    const code = await runScenario(scenarioCopy, { out: runDir, ...(overrides.agents === undefined ? {} : { agents: overrides.agents }) }, ctx).then(
+      (outcome) => outcome.exitCode,
+      (error: unknown) => {
+        say(`${position} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return isJltError(error) ? error.exitCode : ExitCode.internalError;
+      },
+    );
+    codes.push(code);
+    if (code === ExitCode.interrupted || ctx.signal.aborted) {
+      interrupted = true;
+      break;
+    }
+  }
+
+  const comparisons = interrupted ? [] : await compareScenarios(dir, loaded.scenarios, study.states, runs, say);
+  const index = await studyIndex(dir, loaded, comparisons);
+  const { formatStudyIndexMarkdown } = await import('@jlt/reporters');
+  await writeFile(join(dir, 'index.md'), formatStudyIndexMarkdown(index));
+  say(`${interrupted ? 'interrupted; rerun to finish' : 'done'}: ${ran} run(s) now, ${skipped} from before; index ${join(dir, 'index.md')}`);
+
+  const firstError = codes.find((c) => c !== ExitCode.passed && c !== ExitCode.thresholdsFailed);
+  const comparisonError = comparisons.find((c) => c.error !== undefined) ? ExitCode.invalidInput : undefined;
+  const exitCode = interrupted
+    ? ExitCode.interrupted
+    : (firstError ?? comparisonError ?? (codes.includes(ExitCode.thresholdsFailed) ? ExitCode.thresholdsFailed : ExitCode.passed));
+  return { exitCode, dir, ran, skipped };
+}
+
+export function runDirectory(studyDir: string, run: Pick<StudyRun, 'scenario' | 'state'>): string {
+  return join(studyDir, run.scenario, run.state.name);
+}
+
+/** What a state is, in words; the place where a state that needs preparing (a `jlt deploy`
+ * state, once packages/deploy can apply one) is put into shape before its runs. */
+function describeState(state: StudyState): string {
+  if ('testbed' in state) {
+    const { bridges, octo, strategy } = state.testbed;
+    return `testbed with ${bridges} bridge(s)${octo ? ', octo' : ''}, ${strategy} strategy; every run starts its own`;
+  }
+  return `${state.url}, prepared by you`;
+}
+
+type PreviousRun = { exists: false; complete: false } | { exists: true; complete: true; status: string } | { exists: true; complete: false; reason: string };
+
+/** What the run directory holds from an earlier invocation. */
+async function previousRun(runDir: string, scenarioText: string): Promise<PreviousRun> {
+  const copy = await readFile(join(runDir, SCENARIO_COPY), 'utf8').catch(() => undefined);
+  const runJson = await readFile(join(runDir, 'run.json'), 'utf8').catch(() => undefined);
+  if (copy === undefined && runJson === undefined) {
+    const exists = (await stat(runDir).catch(() => undefined)) !== undefined;
+    return exists ? { exists: true, complete: false, reason: 'its directory holds no run' } : { exists: false, complete: false };
+  }
+  if (copy !== scenarioText) return { exists: true, complete: false, reason: 'its scenario changed since it ran' };
+  let status: unknown;
+  try {
+    status = (JSON.parse(runJson ?? '{}') as { status?: unknown }).status;
+  } catch {
+    return { exists: true, complete: false, reason: 'its run.json is damaged' };
+  }
+  if (typeof status === 'string' && status in COMPLETE) return { exists: true, complete: true, status };
+  return { exists: true, complete: false, reason: `it did not finish before (${typeof status === 'string' ? status : 'no status'})` };
+}
+
+async function compareScenarios(
+  dir: string,
+  scenarios: string[],
+  states: StudyState[],
+  runs: StudyRun[],
+  say: (line: string) => void,
+): Promise<StudyIndexComparison[]> {
+  const { compareRuns, formatComparisonMarkdown, verdictCounts } = await import('@jlt/reporters');
+  const comparisons: StudyIndexComparison[] = [];
+  for (const scenario of scenarios) {
+    const done: { state: string; dir: string }[] = [];
+    for (const state of states) {
+      const run = runs.find((r) => r.scenario === scenario && r.state.name === state.name)!;
+      const runDir = runDirectory(dir, run);
+      if ((await previousRun(runDir, run.scenarioText)).complete) done.push({ state: state.name, dir: runDir });
+    }
+    if (done.length < 2) continue;
+    const base = join(dir, scenario, 'comparison');
+    try {
+      const comparison = await compareRuns(
+        done.map((d) => d.dir),
+        { labels: done.map((d) => d.state) },
+      );
+      await writeFile(`${base}.md`, formatComparisonMarkdown(comparison));
+      await writeFile(`${base}.json`, `${JSON.stringify(comparison, null, 2)}\n`);
+      say(`compared ${scenario} across ${done.map((d) => d.state).join(', ')}: ${base}.md`);
+      comparisons.push({
+        scenario,
+        links: [
+          { label: 'comparison', href: relative(dir, `${base}.md`) },
+          { label: 'json', href: relative(dir, `${base}.json`) },
+        ],
+        verdicts: verdictCounts(comparison),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      say(`comparing ${scenario} failed: ${message}`);
+      comparisons.push({ scenario, links: [], verdicts: [], error: message });
+    }
+  }
+  return comparisons;
+}
+
+async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStudyFile>>, comparisons: StudyIndexComparison[]): Promise<StudyIndex> {
+  const runs = await Promise.all(
+    loaded.runs.map(async (run) => {
+      const runDir = runDirectory(dir, run);
+      const previous = await previousRun(runDir, run.scenarioText);
+      const status = previous.complete ? previous.status : previous.exists ? 'incomplete' : 'not run';
+      const links = [];
+      for (const [label, name] of [
+        ['report', 'report.html'],
+        ['summary', 'summary.json'],
+        ['junit', 'junit.xml'],
+        ['scenario', SCENARIO_COPY],
+      ] as const) {
+        if (await stat(join(runDir, name)).catch(() => undefined)) links.push({ label, href: relative(dir, join(runDir, name)) });
+      }
+      return { index: run.index, scenario: run.scenario, state: run.state.name, status, complete: previous.complete, dir: relative(dir, runDir), links };
+    }),
+  );
+  return {
+    name: loaded.study.name,
+    description: loaded.study.description,
+    file: loaded.file,
+    complete: runs.every((r) => r.complete),
+    states: loaded.study.states.map((state) => ({ name: state.name, shape: describeState(state) })),
+    runs: runs.map(({ complete: _, ...run }) => run),
+    comparisons,
+  };
+}

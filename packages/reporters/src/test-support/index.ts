@@ -1,0 +1,1 @@
+export * from './crafted-run.js';
