@@ -15,10 +15,6 @@ const compare: JltCommand = {
       .option('labels', { type: 'string', describe: 'Comma-separated names for the runs, e.g. single,octo (default A,B,…)' })
       .option('format', { choices: FORMATS, default: 'md', describe: 'md: a table for a pull-request comment; json: for scripts' })
       .option('out', { type: 'string', describe: 'Write to this file instead of standard output' })
-      .check((argv) => {
-        if (argv.dirs.length < 2) throw new Error('compare needs at least two results directories');
-        return true;
-      })
       .example('$0 compare results/single results/octo --labels single,octo', 'does Octo help? a Markdown table with a verdict per metric'),
   async run(args, ctx) {
     const { compareRuns, formatComparisonMarkdown } = await import('@jlt/reporters');

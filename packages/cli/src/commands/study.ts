@@ -1,4 +1,4 @@
-import { parseDuration } from '@jlt/core';
+import { JltError, parseDuration } from '@jlt/core';
 import type { JltCommand } from './index.js';
 
 /** `jlt study FILE`: every scenario in every state, then the comparisons and the index page. */
@@ -11,20 +11,18 @@ const study: JltCommand = {
       .option('results', { type: 'string', describe: 'Study directory (default results/study-<name>); rerun with the same one to resume' })
       .option('pause', { type: 'string', describe: 'Pause between runs, e.g. 30s (overrides the study file)' })
       .option('agents', { type: 'number', describe: 'Run N local agent processes for every run' })
-      .check((argv) => {
-        if (argv.pause !== undefined) parseDuration(argv.pause);
-        if (argv.agents !== undefined && (!Number.isInteger(argv.agents) || argv.agents < 1)) throw new Error('--agents must be a positive integer');
-        return true;
-      })
       .example('$0 study scenarios/study-testbed.yaml', 'one bridge against Octo on the testbed, a few minutes'),
   async run(args, ctx) {
+    const agents = args.agents as number | undefined;
+    if (agents !== undefined && (!Number.isInteger(agents) || agents < 1)) throw new JltError('INVALID_ARGUMENT', '--agents must be a positive integer');
+    const pauseMs = args.pause === undefined ? undefined : pauseOf(args.pause as string);
     const [{ runStudy }, { runScenario }] = await Promise.all([import('../study/run-study.js'), import('../run/run-scenario.js')]);
     const outcome = await runStudy(
       args.file as string,
       {
         ...(args.results === undefined ? {} : { results: args.results as string }),
-        ...(args.pause === undefined ? {} : { pauseMs: parseDuration(args.pause as string) }),
-        ...(args.agents === undefined ? {} : { agents: args.agents as number }),
+        ...(pauseMs === undefined ? {} : { pauseMs }),
+        ...(agents === undefined ? {} : { agents }),
       },
       ctx,
       runScenario,
@@ -34,3 +32,11 @@ const study: JltCommand = {
 };
 
 export default study;
+
+function pauseOf(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new JltError('INVALID_ARGUMENT', `--pause: ${(error as Error).message}`, { hint: 'for example --pause 30s' });
+  }
+}
