@@ -1,4 +1,5 @@
 import { JltError, parseDuration } from '@jlt/core';
+import type { StudyDeps } from '../study/run-study.js';
 import type { JltCommand } from './index.js';
 
 /** `jlt study FILE`: every scenario in every state, then the comparisons and the index page. */
@@ -17,6 +18,13 @@ const study: JltCommand = {
     if (agents !== undefined && (!Number.isInteger(agents) || agents < 1)) throw new JltError('INVALID_ARGUMENT', '--agents must be a positive integer');
     const pauseMs = args.pause === undefined ? undefined : pauseOf(args.pause as string);
     const [{ runStudy }, { runScenario }] = await Promise.all([import('../study/run-study.js'), import('../run/run-scenario.js')]);
+    const applyDeploy: StudyDeps['applyDeploy'] = async (spec, { dir, baseDir }, context) => {
+      const { resolveDeployOptions, applyDeployState } = await import('@jlt/deploy');
+      const { state, ...flags } = spec;
+      // Paths in the study file are relative to it, as its scenario paths are.
+      const options = resolveDeployOptions({ ...flags, state, dir }, { env: context.env, cwd: baseDir }, 'apply');
+      await applyDeployState(options, context);
+    };
     const outcome = await runStudy(
       args.file as string,
       {
@@ -25,7 +33,7 @@ const study: JltCommand = {
         ...(agents === undefined ? {} : { agents }),
       },
       ctx,
-      runScenario,
+      { runScenario, applyDeploy },
     );
     return { exitCode: outcome.exitCode };
   },

@@ -6,7 +6,7 @@ import { JltError, createStreamLogger, loadScenarioFile, type RunContext, type R
 import { until } from '@jlt/core/test-support';
 import { writeCraftedRun } from '@jlt/reporters/test-support';
 import type { RunOutcome } from '../run/run-scenario.js';
-import { runStudy, type RunScenarioFn } from './run-study.js';
+import { runStudy, type RunScenarioFn, type StudyDeps } from './run-study.js';
 
 const SCENARIO = (name: string, conferences: number) => `name: ${name}
 target: { kind: testbed }
@@ -58,17 +58,28 @@ function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = ()
   const calls: string[] = [];
   const run: RunScenarioFn = async (file, overrides) => {
     const { scenario } = await loadScenarioFile(file);
-    if (scenario.target.kind !== 'testbed') throw new Error('expected a testbed target');
+    const { target } = scenario;
+    if (target.kind === 'page') throw new Error('expected a testbed or Jitsi target');
     const results = overrides.out!;
-    calls.push(`${scenario.name}/${scenario.target.bridges}`);
+    calls.push(`${scenario.name}/${target.kind === 'testbed' ? target.bridges : target.url}`);
     const decision = decide(calls.length, file);
     if (decision instanceof Error) throw decision;
-    const bridges = scenario.target.bridges === 1 ? ['jvb-1'] : ['jvb-1', 'jvb-2'];
+    const bridges = target.kind === 'testbed' && target.bridges === 1 ? ['jvb-1'] : ['jvb-1', 'jvb-2'];
     await writeCraftedRun(results, { seed: calls.length, conferences: scenario.conferences, botsPerConference: 2, bridges, holdSeconds: 12, rttMs: 20, downloadKbpsPerEndpoint: 100, status: decision });
     if (decision === 'interrupted') controller.abort();
     return { status: decision, exitCode: EXIT[decision], resultsDir: results } as RunOutcome;
   };
   return { run, calls };
+}
+
+function deps(run: RunScenarioFn, applied: string[] = [], failDeploy?: Error): StudyDeps {
+  return {
+    runScenario: run,
+    applyDeploy: async (spec, where) => {
+      applied.push(`${spec.state} → ${where.dir.replace(dir, '')}`);
+      if (failDeploy) throw failDeploy;
+    },
+  };
 }
 
 const exists = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined)) !== undefined;
@@ -77,7 +88,7 @@ describe('runStudy', () => {
   it('runs every scenario in every state in order, then compares each scenario and writes the index', async () => {
     await writeFile(join(dir, 'study.yaml'), TWO_SCENARIOS);
     const { run, calls } = fakeRuns();
-    const outcome = await runStudy('study.yaml', {}, context(), run);
+    const outcome = await runStudy('study.yaml', {}, context(), deps(run));
     expect(outcome).toMatchObject({ exitCode: 0, dir: join(dir, 'results/study-demo'), ran: 4, skipped: 0 });
     expect(calls).toEqual(['a/1', 'b/1', 'a/2', 'b/2']);
     expect(output).toContain('study demo: run 3 of 4: a in octo → ');
@@ -94,9 +105,9 @@ describe('runStudy', () => {
   });
 
   it('skips the runs that completed when run again', async () => {
-    await runStudy('study.yaml', {}, context(), fakeRuns().run);
+    await runStudy('study.yaml', {}, context(), deps(fakeRuns().run));
     const again = fakeRuns();
-    const outcome = await runStudy('study.yaml', {}, context(), again.run);
+    const outcome = await runStudy('study.yaml', {}, context(), deps(again.run));
     expect(outcome).toMatchObject({ exitCode: 0, ran: 0, skipped: 2 });
     expect(again.calls).toEqual([]);
     expect(output).toContain('run 1 of 2: a in single: done before (passed), skipped');
@@ -104,14 +115,14 @@ describe('runStudy', () => {
 
   it('stops cleanly when interrupted, and a rerun redoes only the interrupted run and those after it', async () => {
     await writeFile(join(dir, 'study.yaml'), TWO_SCENARIOS);
-    const first = await runStudy('study.yaml', {}, context(), fakeRuns((call) => (call === 2 ? 'interrupted' : 'passed')).run);
+    const first = await runStudy('study.yaml', {}, context(), deps(fakeRuns((call) => (call === 2 ? 'interrupted' : 'passed')).run));
     expect(first).toMatchObject({ exitCode: 130, ran: 2 });
     expect(await readFile(join(first.dir, 'index.md'), 'utf8')).toContain('**incomplete**');
     expect(await exists(join(first.dir, 'a', 'octo'))).toBe(false);
 
     controller = new AbortController();
     const rerun = fakeRuns();
-    const second = await runStudy('study.yaml', {}, context(), rerun.run);
+    const second = await runStudy('study.yaml', {}, context(), deps(rerun.run));
     expect(second).toMatchObject({ exitCode: 0, ran: 3, skipped: 1 });
     expect(rerun.calls).toEqual(['b/1', 'a/2', 'b/2']);
     expect(output).toContain('run 2 of 4: b in single: it did not finish before (interrupted); running it again');
@@ -120,31 +131,57 @@ describe('runStudy', () => {
 
   it('exits with the first error’s code, else 99 when a run failed its thresholds, and redoes the run that erred', async () => {
     const erring = fakeRuns((call) => (call === 1 ? new JltError('TARGET_UNREACHABLE', 'testbed did not start') : 'thresholds-failed'));
-    const outcome = await runStudy('study.yaml', {}, context(), erring.run);
+    const outcome = await runStudy('study.yaml', {}, context(), deps(erring.run));
     expect(outcome.exitCode).toBe(3);
     expect(output).toContain('run 1 of 2: a in single failed: testbed did not start');
     // Only one state has a run of a: nothing to compare yet.
     expect(await exists(join(outcome.dir, 'a', 'comparison.md'))).toBe(false);
 
     const rerun = fakeRuns();
-    expect((await runStudy('study.yaml', {}, context(), rerun.run)).exitCode).toBe(99);
+    expect((await runStudy('study.yaml', {}, context(), deps(rerun.run))).exitCode).toBe(99);
     expect(rerun.calls).toEqual(['a/1']);
     expect(await exists(join(outcome.dir, 'a', 'comparison.md'))).toBe(true);
   });
 
   it('runs a scenario again when the study changed it since it ran', async () => {
-    await runStudy('study.yaml', {}, context(), fakeRuns().run);
+    await runStudy('study.yaml', {}, context(), deps(fakeRuns().run));
     await writeFile(join(dir, 'study.yaml'), STUDY.replace('  - a.yaml', '  - { file: a.yaml, overrides: { duration: 15s } }').replace('    testbed: { bridges: 1 }', '    testbed: { bridges: 1, strategy: region }'));
     const rerun = fakeRuns();
-    const outcome = await runStudy('study.yaml', { results: 'results/study-demo' }, context(), rerun.run);
+    const outcome = await runStudy('study.yaml', { results: 'results/study-demo' }, context(), deps(rerun.run));
     expect(outcome).toMatchObject({ ran: 2, skipped: 0 });
     expect(output).toContain('run 2 of 2: a in octo: its scenario changed since it ran; running it again');
+  });
+
+  it('applies a jlt deploy state before its first run, points the runs at it, and not again once its runs are done', async () => {
+    await writeFile(join(dir, 'study.yaml'), STUDY.replace('  - name: octo\n    testbed: { bridges: 2, octo: true, strategy: split }', '  - name: cluster\n    deploy: { state: octo, bridges: 2, publicUrl: https://meet.example.org, namespace: meet }'));
+    const applied: string[] = [];
+    const fake = fakeRuns();
+    const outcome = await runStudy('study.yaml', {}, context(), deps(fake.run, applied));
+    expect(outcome.exitCode).toBe(0);
+    expect(applied).toEqual(['octo → /results/study-demo/deploy-cluster']);
+    expect(fake.calls).toEqual(['a/1', 'a/https://meet.example.org']);
+    const { scenario } = await loadScenarioFile(join(outcome.dir, 'a', 'cluster', 'scenario.yaml'));
+    expect(scenario.target).toMatchObject({ kind: 'jitsi', bridges: { discover: 'kubernetes', namespace: 'meet', release: 'jitsi' } });
+    expect(output).toContain('state cluster: jlt deploy octo with 2 bridges at https://meet.example.org, applied before its runs');
+
+    await runStudy('study.yaml', {}, context(), deps(fakeRuns().run, applied));
+    expect(applied).toHaveLength(1);
+  });
+
+  it('does not run the runs of a state that could not be applied, and exits with the deploy error’s code', async () => {
+    await writeFile(join(dir, 'study.yaml'), STUDY.replace('  - name: octo\n    testbed: { bridges: 2, octo: true, strategy: split }', '  - name: cluster\n    deploy: { state: single, publicUrl: https://meet.example.org }'));
+    const fake = fakeRuns();
+    const outcome = await runStudy('study.yaml', {}, context(), deps(fake.run, [], new JltError('INVALID_ARGUMENT', 'preflight found 1 problem')));
+    expect(outcome.exitCode).toBe(2);
+    expect(fake.calls).toEqual(['a/1']);
+    expect(output).toContain('state cluster could not be applied: preflight found 1 problem');
+    expect(output).toContain('run 2 of 2: a in cluster: not run, its state could not be applied');
   });
 
   it('stops during a pause when interrupted', async () => {
     await writeFile(join(dir, 'study.yaml'), STUDY.replace('pause: 1ms', 'pause: 1m'));
     const fake = fakeRuns();
-    const done = runStudy('study.yaml', {}, context(), fake.run);
+    const done = runStudy('study.yaml', {}, context(), deps(fake.run));
     await until(() => output.includes('pausing 1m'), 10_000, 'the pause after the first run');
     controller.abort();
     expect(await done).toMatchObject({ exitCode: 130, ran: 1 });

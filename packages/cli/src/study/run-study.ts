@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, formatDuration, isJltError, loadStudyFile, type RunContext, type StudyRun, type StudyState } from '@jlt/core';
 import type { StudyIndex, StudyIndexComparison } from '@jlt/reporters';
 import type { RunOutcome, RunOverrides } from '../run/run-scenario.js';
@@ -25,6 +25,18 @@ export interface StudyOutcome {
 /** The library function behind `jlt run`; injected so tests can stand in for real runs. */
 export type RunScenarioFn = (file: string, overrides: RunOverrides, ctx: RunContext) => Promise<RunOutcome>;
 
+export type DeploySpec = Extract<StudyState, { deploy: unknown }>['deploy'];
+
+/** What a study drives; the CLI passes the real ones, tests stand-ins. */
+export interface StudyDeps {
+  runScenario: RunScenarioFn;
+  /**
+   * Puts the cluster into a `jlt deploy` state (packages/deploy's applyDeployState), writing its
+   * rendered files into `dir`; paths in the spec are relative to `baseDir` (the study file's).
+   */
+  applyDeploy(spec: DeploySpec, where: { dir: string; baseDir: string }, ctx: RunContext): Promise<void>;
+}
+
 /** Statuses of a run that ran to its end: a rerun of the study keeps them. */
 const COMPLETE: Record<string, number> = {
   passed: ExitCode.passed,
@@ -43,10 +55,13 @@ const SCENARIO_COPY = 'scenario.yaml';
  * directory kept as `<dir>.previous`). Ctrl-C stops after the current run, which keeps what it
  * collected and is redone next time.
  *
+ * A `jlt deploy` state is applied before the first of its runs that is not skipped; when that
+ * fails, the state's runs are not run and count as failed with the deploy error's code.
+ *
  * Exit code: the first error's (in the study's order), else 99 when any run failed its
  * thresholds, else 0; 130 when interrupted.
  */
-export async function runStudy(file: string, overrides: StudyOverrides, ctx: RunContext, runScenario: RunScenarioFn): Promise<StudyOutcome> {
+export async function runStudy(file: string, overrides: StudyOverrides, ctx: RunContext, deps: StudyDeps): Promise<StudyOutcome> {
   const studyFile = resolve(ctx.cwd, file);
   const loaded = await loadStudyFile(studyFile);
   const { study, runs } = loaded;
@@ -63,6 +78,8 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
   let skipped = 0;
   let interrupted = false;
   let enteredState: string | undefined;
+  /** States that could not be entered, with the exit code of why. */
+  const failedStates = new Map<string, number>();
   for (const run of runs) {
     const runDir = runDirectory(dir, run);
     const position = `run ${run.index} of ${runs.length}: ${run.scenario} in ${run.state.name}`;
@@ -71,6 +88,12 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
       say(`${position}: done before (${before.status}), skipped`);
       codes.push(COMPLETE[before.status]!);
       skipped++;
+      continue;
+    }
+    const stateFailure = failedStates.get(run.state.name);
+    if (stateFailure !== undefined) {
+      say(`${position}: not run, its state could not be applied`);
+      codes.push(stateFailure);
       continue;
     }
     if (ran > 0 && pauseMs > 0) {
@@ -87,6 +110,23 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
     if (enteredState !== run.state.name) {
       say(`state ${run.state.name}: ${describeState(run.state)}`);
       enteredState = run.state.name;
+      const entered = await enterState(run.state, { dir: join(dir, `deploy-${run.state.name}`), baseDir: dirname(studyFile) }, ctx, deps).then(
+        () => undefined,
+        (error: unknown) => {
+          say(`state ${run.state.name} could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+          return isJltError(error) ? error.exitCode : ExitCode.internalError;
+        },
+      );
+      if (ctx.signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      if (entered !== undefined) {
+        failedStates.set(run.state.name, entered);
+        say(`${position}: not run, its state could not be applied`);
+        codes.push(entered);
+        continue;
+      }
     }
     if (before.exists) {
       say(`${position}: ${before.reason}; running it again (the old one moves to ${runDir}.previous)`);
@@ -98,7 +138,7 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
     const scenarioCopy = join(runDir, SCENARIO_COPY);
     await writeFile(scenarioCopy, run.scenarioText);
     ran++;
-    const code = await runScenario(scenarioCopy, { out: runDir, ...(overrides.agents === undefined ? {} : { agents: overrides.agents }) }, ctx).then(
+    const code = await deps.runScenario(scenarioCopy, { out: runDir, ...(overrides.agents === undefined ? {} : { agents: overrides.agents }) }, ctx).then(
       (outcome) => outcome.exitCode,
       (error: unknown) => {
         say(`${position} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -130,14 +170,23 @@ export function runDirectory(studyDir: string, run: Pick<StudyRun, 'scenario' | 
   return join(studyDir, run.scenario, run.state.name);
 }
 
-/** What a state is, in words; the place where a state that needs preparing (a `jlt deploy`
- * state, once packages/deploy can apply one) is put into shape before its runs. */
+/** What a state is, in words. */
 function describeState(state: StudyState): string {
   if ('testbed' in state) {
     const { bridges, octo, strategy } = state.testbed;
     return `testbed with ${bridges} bridge(s)${octo ? ', octo' : ''}, ${strategy} strategy; every run starts its own`;
   }
+  if ('deploy' in state) {
+    const { state: shape, bridges } = state.deploy;
+    return `jlt deploy ${shape}${bridges === undefined ? '' : ` with ${bridges} bridges`} at ${state.deploy.publicUrl}, applied before its runs`;
+  }
   return `${state.url}, prepared by you`;
+}
+
+/** Puts the target into the state before its runs: a deploy state is applied; a testbed needs
+ * nothing (every run starts its own) and a URL state was prepared by the user. */
+async function enterState(state: StudyState, where: { dir: string; baseDir: string }, ctx: RunContext, deps: StudyDeps): Promise<void> {
+  if ('deploy' in state) await deps.applyDeploy(state.deploy, where, ctx);
 }
 
 type PreviousRun = { exists: false; complete: false } | { exists: true; complete: true; status: string } | { exists: true; complete: false; reason: string };

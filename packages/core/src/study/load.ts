@@ -6,7 +6,7 @@ import { DEFAULT_EXECUTOR, findExecutor, unknownExecutorMessage, type ExecutorNa
 import { lineOf, scenarioErrorMap, toConfigIssues, yamlSyntaxError } from '../scenario/issues.js';
 import { loadScenarioText, readInputFile, type LoadedScenario } from '../scenario/load.js';
 import { SCENARIO_SCHEMAS, type Scenario } from '../scenario/schema.js';
-import { studySchema, type ScenarioOverrides, type Study, type StudyState } from './schema.js';
+import { DEPLOY_DEFAULTS, studySchema, type ScenarioOverrides, type Study, type StudyState } from './schema.js';
 
 /** One run of a study: one scenario in one state. */
 export interface StudyRun {
@@ -180,7 +180,15 @@ function stateTarget(state: StudyState, scenarioTarget: unknown): Record<string,
   const jitsi = previous.kind === 'jitsi' ? { ...previous } : {};
   delete jitsi.url;
   delete jitsi.bridges;
+  if ('deploy' in state) {
+    const { namespace, release } = { ...DEPLOY_DEFAULTS, ...definedOnly({ namespace: state.deploy.namespace, release: state.deploy.release }) };
+    return { ...jitsi, kind: 'jitsi', url: state.deploy.publicUrl, bridges: { discover: 'kubernetes', namespace, release }, ...roomPrefix };
+  }
   return { ...jitsi, kind: 'jitsi', url: state.url, ...(state.bridges ? { bridges: state.bridges } : {}), ...roomPrefix };
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

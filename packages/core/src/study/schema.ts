@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { EXECUTORS } from '../executors/registry.js';
 import { baseScenarioShape } from '../scenario/base-schema.js';
-import { duration, httpUrl, nonEmptyString } from '../scenario/fields.js';
+import { duration, httpUrl, nonEmptyString, positiveInt } from '../scenario/fields.js';
 import { jitsiTargetSchema, testbedTargetSchema } from '../scenario/target.js';
 
 const stateName = z
@@ -24,12 +24,38 @@ const urlState = z
   })
   .describe('A Jitsi deployment you put into this state yourself');
 
+/** Defaults of `jlt deploy` that the bots' target depends on. */
+export const DEPLOY_DEFAULTS = { namespace: 'jitsi', release: 'jitsi' } as const;
+
+const deployState = z
+  .strictObject({
+    name: stateName,
+    deploy: z
+      .strictObject({
+        state: z.enum(['single', 'octo']).describe('single: one bridge, no Octo; octo: bridges relaying conferences'),
+        bridges: positiveInt('Bridges in the octo state, one per node (default 2)').optional(),
+        chartVersion: nonEmptyString("jitsi/jitsi-meet chart version: 1.5.x (the study's, default 1.5.2) or 2.0.0 to 3.x").optional(),
+        namespace: nonEmptyString(`Namespace of the Jitsi release (default ${DEPLOY_DEFAULTS.namespace})`).optional(),
+        release: nonEmptyString(`Name of the Jitsi release (default ${DEPLOY_DEFAULTS.release})`).optional(),
+        publicUrl: httpUrl('Where Jitsi is reached once applied, e.g. https://meet.example.org: the URL the bots open'),
+        ingressClass: nonEmptyString('IngressClass for the web Ingress').optional(),
+        turnHost: nonEmptyString('TURN/STUN host the clients reach').optional(),
+        turnPort: positiveInt('TURN/STUN port (default 3478)').optional(),
+        turnSecretFile: nonEmptyString('File holding the TURN shared secret, relative to the study file (else JLT_TURN_SECRET)').optional(),
+        maxBridgeParticipants: positiveInt("Jicofo's max participants of one conference on one bridge").optional(),
+        bridgeSelection: z.enum(['split', 'region']).optional().describe("Jicofo's strategy when not the chart's own (chart 3.2.0 or later)"),
+      })
+      .describe('What `jlt deploy apply` gets: the study applies it before the state’s first run'),
+  })
+  .describe('A `jlt deploy` state of a Kubernetes cluster, applied by the study');
+
 /**
- * A state is the shape of the target every scenario runs against. Kinds: `testbed` and `url`; a
- * `jlt deploy` state joins them when packages/deploy can apply one (see the study runner's state
- * kinds in packages/cli).
+ * A state is the shape of the target every scenario runs against: a testbed, a URL the user
+ * prepared, or a `jlt deploy` state that the study applies before the state's runs.
  */
-export const studyStateSchema = z.union([testbedState, urlState]).describe('One target shape: a testbed, or a URL you prepared');
+export const studyStateSchema = z
+  .union([testbedState, urlState, deployState])
+  .describe('One target shape: a testbed, a URL you prepared, or a jlt deploy state');
 
 /** Every top-level scenario field with its description; an override may set any but `target`,
  * which belongs to the states. */
