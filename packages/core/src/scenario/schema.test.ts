@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
+import { undocumentedProperties } from '../test-support/json-schema.js';
 import { validateScenarioFiles } from './load.js';
 import { scenarioJsonSchema } from './schema.js';
 
@@ -13,21 +14,7 @@ describe('scenario JSON Schema', () => {
   });
 
   it('describes every property', () => {
-    const undocumented: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (typeof node !== 'object' || node === null) return;
-      const schema = node as Record<string, unknown>;
-      for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-        if (typeof child.description !== 'string') undocumented.push(`${path}.${key}`);
-        walk(child, `${path}.${key}`);
-      }
-      for (const key of ['anyOf', 'oneOf', 'items', 'additionalProperties']) {
-        const value = schema[key];
-        for (const child of Array.isArray(value) ? value : [value]) walk(child, path);
-      }
-    };
-    walk(scenarioJsonSchema(), '');
-    expect(undocumented).toEqual([]);
+    expect(undocumentedProperties(scenarioJsonSchema())).toEqual([]);
   });
 
   it('accepts every committed scenario, each starting with the schema comment', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { undocumentedProperties } from '../test-support/json-schema.js';
 import { ConfigError } from '../errors.js';
 import { loadStudyFile } from './load.js';
 import { studyJsonSchema } from './schema.js';
@@ -152,21 +153,7 @@ describe('study JSON Schema', () => {
   });
 
   it('describes every property', () => {
-    const undocumented: string[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (typeof node !== 'object' || node === null) return;
-      const schema = node as Record<string, unknown>;
-      for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
-        if (typeof child.description !== 'string') undocumented.push(`${path}.${key}`);
-        walk(child, `${path}.${key}`);
-      }
-      for (const key of ['anyOf', 'oneOf', 'items']) {
-        const value = schema[key];
-        for (const child of Array.isArray(value) ? value : [value]) walk(child, path);
-      }
-    };
-    walk(studyJsonSchema(), '');
-    expect(undocumented).toEqual([]);
+    expect(undocumentedProperties(studyJsonSchema())).toEqual([]);
   });
 
   it('accepts every committed study, each starting with the schema comment', async () => {

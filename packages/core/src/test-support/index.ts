@@ -1,3 +1,4 @@
 export * from './random.js';
 export * from './until.js';
 export * from './scenarios.js';
+export * from './json-schema.js';
