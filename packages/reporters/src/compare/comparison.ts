@@ -132,7 +132,7 @@ export const METHOD_DESCRIPTION =
 export interface CompareOptions {
   /** One label per directory; default A, B, C, … */
   labels?: readonly string[];
-  /** Bootstrap resamples per run and dimension; default 1000. */
+  /** Bootstrap resamples per run and dimension; default 500. */
   resamples?: number;
 }
 
@@ -149,7 +149,7 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
   const sources: RunSource[] = [];
   try {
     for (const [i, dir] of dirs.entries()) sources.push(await openRunSource(dir, labels[i]!));
-    return await buildComparison(sources, options.resamples ?? 1000);
+    return await buildComparison(sources, options.resamples ?? 500);
   } finally {
     await Promise.all(sources.map((s) => s.close()));
   }
