@@ -68,7 +68,7 @@ scenarios:
       [4, 'solo-long', 'octo'],
     ]);
     const octoSolo = loaded.runs[3]!;
-    expect(octoSolo.loaded.scenario.target).toEqual({ kind: 'testbed', bridges: 2, octo: true, strategy: 'split', roomPrefix: 'load' });
+    expect(octoSolo.loaded.scenario.target).toEqual({ kind: 'testbed', bridges: 2, octo: true, strategy: 'split', roomPrefix: 'load', config: { 'p2p.enabled': false } });
     expect(octoSolo.loaded.scenario.duration).toBe(45_000);
     // Mappings merge key by key: the fps changes, width and height stay.
     expect(octoSolo.loaded.scenario.media.video).toEqual({ width: 320, height: 180, fps: 30 });

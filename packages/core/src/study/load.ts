@@ -172,11 +172,15 @@ function setByOverride(overrides: ScenarioOverrides, path: readonly PropertyKey[
   return true;
 }
 
-/** The target a state gives a scenario; a room prefix (and a Jitsi target's own settings) carry over. */
+/** The target a state gives a scenario; a room prefix, URL-hash config (and a Jitsi target's own
+ * settings) carry over from the scenario's target. */
 function stateTarget(state: StudyState, scenarioTarget: unknown): Record<string, unknown> {
   const previous = isPlainObject(scenarioTarget) ? scenarioTarget : {};
   const roomPrefix = previous.roomPrefix === undefined ? {} : { roomPrefix: previous.roomPrefix };
-  if ('testbed' in state) return { kind: 'testbed', ...state.testbed, ...roomPrefix };
+  if ('testbed' in state) {
+    const config = { ...(isPlainObject(previous.config) ? previous.config : {}), ...state.testbed.config };
+    return { kind: 'testbed', ...state.testbed, ...roomPrefix, ...(Object.keys(config).length > 0 ? { config } : {}) };
+  }
   const jitsi = previous.kind === 'jitsi' ? { ...previous } : {};
   delete jitsi.url;
   delete jitsi.bridges;
