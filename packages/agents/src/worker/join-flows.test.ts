@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JltError, type PlannedBot } from '@jlt/core';
+import { assignedTarget, JltError, targetSchema as scenarioTargetSchema, type PlannedBot } from '@jlt/core';
 import { meetingUrlFor, type JitsiLikeTarget } from './join-flows.js';
 
 const bot = (role: PlannedBot['role']): PlannedBot => ({ id: 'c01-p02', index: 1, conference: 'jlt-c01', conferenceIndex: 0, participantIndex: 1, role, startOffsetMs: 0 });
@@ -12,11 +12,18 @@ describe('meetingUrlFor', () => {
     ['prejoin off is passed on', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: false }, 'sender', ['config.prejoinConfig.enabled=false'], []],
     ['target config comes first', { kind: 'jitsi', url: 'https://meet.example.org', prejoin: true, config: { 'p2p.enabled': false } }, 'receiver', ['config.p2p.enabled=false'], []],
     ['the testbed joins with its name and no prejoin override', { kind: 'testbed', url: 'http://127.0.0.1:8080' }, 'sender', ['userInfo.displayName=%22c01-p02%22'], ['config.prejoinConfig.enabled=false']],
+    ['the testbed takes any config key', { kind: 'testbed', url: 'http://127.0.0.1:8080', config: { 'testbed.pageErrors': true } }, 'sender', ['config.testbed.pageErrors=true'], []],
   ])('%s', (_name, target, role, present, absent) => {
     const url = meetingUrlFor(target, bot(role), 'c01-p02');
     expect(url.startsWith(`${target.url}/jlt-c01#`)).toBe(true);
     for (const p of present) expect(hash(url)).toContain(p);
     for (const p of absent) expect(hash(url)).not.toContain(p);
+  });
+
+  it("carries a testbed scenario's config from the scenario through the assignment to the page", () => {
+    const target = assignedTarget(scenarioTargetSchema.parse({ kind: 'testbed', bridges: 2, config: { channelLastN: 2 } }), 'http://127.0.0.1:8080');
+    if (target.kind !== 'testbed') throw new Error(`assigned a ${target.kind} target`);
+    expect(hash(meetingUrlFor(target, bot('sender'), 'c01-p02'))).toContain('config.channelLastN=2');
   });
 
   it('refuses a config key a Jitsi server would silently ignore', () => {

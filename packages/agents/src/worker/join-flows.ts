@@ -59,9 +59,9 @@ async function navigate(request: JoinRequest, url: string): Promise<void> {
 /** What the Jitsi join flow reads of a Jitsi-like target; each target field is taken here by name. */
 function jitsiOptions(target: JitsiLikeTarget): { url: string; config: Readonly<Record<string, unknown>>; prejoin: boolean; checkWhitelist: boolean } {
   if (target.kind === 'testbed') {
-    const { kind: _testbed, url, ...rest } = target;
+    const { kind: _testbed, url, config, ...rest } = target;
     everyFieldHandled(rest, 'the testbed join flow');
-    return { url, config: {}, prejoin: true, checkWhitelist: false };
+    return { url, config: config ?? {}, prejoin: true, checkWhitelist: false };
   }
   const { kind: _jitsi, url, config, prejoin, ...rest } = target;
   everyFieldHandled(rest, 'the Jitsi join flow');

@@ -187,8 +187,8 @@ export const assignedTargetSchema = z
   .discriminatedUnion('kind', [
     // roomPrefix: the planner has named the rooms; bridges: the coordinator collects from them.
     jitsiTargetSchema.omit({ roomPrefix: true, bridges: true }).extend({ url: httpUrl('Meeting base URL') }),
-    // Bridges, relay and strategy are how the coordinator started the testbed; bots only need its URL.
-    testbedTargetSchema.pick({ kind: true }).extend({ url: httpUrl('Meeting base URL of the started testbed') }),
+    // Bridges, relay and strategy are how the coordinator started the testbed; bots need its URL and the page's config.
+    testbedTargetSchema.pick({ kind: true, config: true }).extend({ url: httpUrl('Meeting base URL of the started testbed') }),
     pageTargetSchema.extend({ url: httpUrl('Page each bot opens first') }),
   ])
   .describe('The target as the coordinator assigns it to agents');
@@ -203,7 +203,7 @@ export function assignedTarget(target: Target, url: string): AssignedTarget {
       return { ...forBots, url };
     }
     case 'testbed':
-      return { kind: 'testbed', url };
+      return target.config === undefined ? { kind: 'testbed', url } : { kind: 'testbed', url, config: target.config };
     case 'page':
       return { ...target, url };
   }
