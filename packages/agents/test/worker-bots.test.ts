@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssignedTarget, Logger, PlannedBot, RunEvent, Sample } from '@jlt/core';
+import { until } from '@jlt/core/test-support';
 import { WorkerShare, type BotState, type WorkerShareOptions } from '@jlt/agents';
 import { startFixtureServer, type FixtureServer } from './worker-fixture-server.js';
 
@@ -53,14 +54,6 @@ function share(bots: PlannedBot[], target: AssignedTarget, signal: AbortSignal, 
   return { share: s, rec };
 }
 
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number, seen: () => unknown = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; seen: ${JSON.stringify(seen())}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const value = (rec: Recorded, metric: string, bot: string): number[] =>
   rec.samples.filter((s) => s.metric === metric && s.meta?.bot === bot).map((s) => s.value);
 
@@ -80,7 +73,7 @@ describe('worker bots with real Chromium', () => {
         kbps: ['b1', 'b2'].map((b) => value(rec, 'webrtc_recv_kbps', b)),
         events: rec.events.map((e) => e.message),
       });
-      await waitUntil('stats from both bots', () => flowing('b1') && flowing('b2'), 40_000, seen);
+      await until(() => flowing('b1') && flowing('b2'), 40_000, () => `stats from both bots; seen: ${JSON.stringify(seen())}`);
       expect(s.activeBots()).toBe(2);
     } finally {
       await s.stop('test end');
@@ -125,7 +118,7 @@ describe('worker bots with real Chromium', () => {
     try {
       await s.prepare();
       s.start(Date.now(), Number.POSITIVE_INFINITY);
-      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000, () => rec.events.map((e) => e.message));
+      await until(() => rec.states.some((x) => x.state === 'failed'), 30_000, () => `the bot to fail; seen: ${JSON.stringify(rec.events.map((e) => e.message))}`);
     } finally {
       await s.stop('test end');
     }
@@ -149,7 +142,7 @@ describe('worker bots with real Chromium', () => {
       await s.prepare();
       const startedAt = Date.now();
       s.start(startedAt, Number.POSITIVE_INFINITY);
-      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000, () => rec.events.map((e) => e.message));
+      await until(() => rec.states.some((x) => x.state === 'failed'), 30_000, () => `the bot to fail; seen: ${JSON.stringify(rec.events.map((e) => e.message))}`);
       failedAfterMs = Date.now() - startedAt;
     } finally {
       await s.stop('test end');
@@ -165,7 +158,7 @@ describe('worker bots with real Chromium', () => {
     try {
       await s.prepare();
       s.start(Date.now(), Number.POSITIVE_INFINITY);
-      await waitUntil('joined with stats', () => rec.states.some((x) => x.state === 'joined') && value(rec, 'webrtc_recv_kbps', 'r1').some((v) => v > 0), 40_000);
+      await until(() => rec.states.some((x) => x.state === 'joined') && value(rec, 'webrtc_recv_kbps', 'r1').some((v) => v > 0), 40_000, 'joined with stats');
       fixture = await s.bot('r1')?.page?.evaluate(() => (window as unknown as { fixture: typeof fixture }).fixture);
     } finally {
       await s.stop('test end');
@@ -188,7 +181,7 @@ describe('worker bots with real Chromium', () => {
     try {
       await s.prepare();
       s.start(Date.now(), Number.POSITIVE_INFINITY);
-      await waitUntil('the bot to fail', () => rec.states.some((x) => x.state === 'failed'), 30_000);
+      await until(() => rec.states.some((x) => x.state === 'failed'), 30_000, 'the bot to fail');
     } finally {
       await s.stop('test end');
     }
@@ -208,9 +201,9 @@ describe('worker bots with real Chromium', () => {
     const { share: s, rec } = share([planned('m1', 'room-d', 0, 'receiver', 0), planned('m2', 'room-d', 1, 'receiver', 0), planned('late', 'room-d', 2, 'receiver', 600_000)], target, controller.signal);
     await s.prepare();
     s.start(Date.now(), Number.POSITIVE_INFINITY);
-    await waitUntil('both joined', () => rec.states.filter((x) => x.state === 'joined').length >= 2, 40_000);
+    await until(() => rec.states.filter((x) => x.state === 'joined').length >= 2, 40_000, 'both joined');
     s.addBots([planned('added', 'room-d', 3, 'receiver', 0)]);
-    await waitUntil('the added bot joined', () => rec.states.some((x) => x.id === 'added' && x.state === 'joined'), 30_000);
+    await until(() => rec.states.some((x) => x.id === 'added' && x.state === 'joined'), 30_000, 'the added bot joined');
     controller.abort();
     const outcomes = await s.outcomes;
     expect(outcomes.map((o) => [o.id, o.state])).toEqual([
@@ -233,11 +226,11 @@ describe('worker bots with real Chromium', () => {
     try {
       await s.prepare();
       s.start(Date.now(), Number.POSITIVE_INFINITY);
-      await waitUntil('first join', () => joins() === 1, 30_000);
+      await until(() => joins() === 1, 30_000, 'first join');
       await crash();
-      await waitUntil('rejoin after the crash', () => joins() === 2, 30_000, () => rec.events.map((e) => e.message));
+      await until(() => joins() === 2, 30_000, () => `rejoin after the crash; seen: ${JSON.stringify(rec.events.map((e) => e.message))}`);
       await crash();
-      await waitUntil('giving up', () => rec.events.some((e) => e.kind === 'bot.gave_up'), 30_000, () => rec.events.map((e) => e.message));
+      await until(() => rec.events.some((e) => e.kind === 'bot.gave_up'), 30_000, () => `giving up; seen: ${JSON.stringify(rec.events.map((e) => e.message))}`);
     } finally {
       await s.stop('test end');
     }
