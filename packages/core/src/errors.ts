@@ -35,6 +35,7 @@ export const ErrorCodes = {
   DEPLOY_STEP_FAILED: 'internalError',
   AGENT_LOST: 'agentLost',
   AGENT_REFUSED: 'agentLost',
+  INTERRUPTED: 'interrupted',
   PROTOCOL_ERROR: 'internalError',
   INTERNAL: 'internalError',
 } as const satisfies Record<string, ExitCodeName>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetricRegistry } from './metrics/registry.js';
 import type { Sample } from './metrics/sample.js';
-import { type Summary, buildSummary, formatSummary, formatValue } from './summary.js';
+import { type Summary, buildSummary } from './summary.js';
 import type { ThresholdDefinition, ThresholdResult } from './thresholds/types.js';
 
 const s = (metric: string, value: number, time = 0, tags: Record<string, string> = {}): Sample => ({ metric, value, time, tags });
@@ -74,67 +74,5 @@ describe('buildSummary', () => {
   it('has no metrics and no thresholds for an empty run', () => {
     const empty = buildSummary(new MetricRegistry(), [], { planned: 0, joined: 0, failed: 0 }, meta);
     expect([empty.metrics, empty.thresholds, empty.droppedSamples]).toEqual([{}, [], 0]);
-  });
-});
-
-describe('formatSummary', () => {
-  const plain = formatSummary(summary(), { color: false });
-  const lines = plain.split('\n');
-
-  it.each([
-    "    ✓ 'p(95)<150' p(95)=95.05ms",
-    "    ✗ 'max<50' max=100.00ms",
-    "    ✗ 'rate>0.99' rate=96.67%",
-    "    ✗ 'avg<30' avg=no samples",
-    '    planned: 30  joined: 29  failed: 1',
-    '    bot_join_success............: 96.67% 29 out of 30',
-    '    webrtc_quality_limitation...: 30 0.10/s',
-    '    agent_memory_bytes..........: value=1.5 GB avg=1.5 GB min=1.5 GB med=1.5 GB max=1.5 GB p(90)=1.5 GB p(95)=1.5 GB',
-    '  10x3 · run r-42 · 5m0s · thresholds-failed',
-    '  1 samples were dropped for non-finite values',
-  ])('has the line %j', (line) => {
-    expect(lines).toContain(line);
-  });
-
-  it('groups thresholds under their key, in order', () => {
-    const start = lines.indexOf('    webrtc_rtt_ms');
-    expect(lines.slice(start, start + 3)).toEqual(['    webrtc_rtt_ms', "    ✓ 'p(95)<150' p(95)=95.05ms", "    ✗ 'max<50' max=100.00ms"]);
-  });
-
-  it('aligns every metric value in one column', () => {
-    const metricLines = lines.filter((l) => /^ {4}[a-z_]+\.+: /.test(l));
-    expect(metricLines).toHaveLength(5);
-    expect(new Set(metricLines.map((l) => l.indexOf(': '))).size).toBe(1);
-  });
-
-  it('shows a gauge latest value first', () => {
-    expect(lines.find((l) => l.startsWith('    jvb_stress'))).toMatch(/: value=0\.60 avg=0\.60 min=0\.40 /);
-  });
-
-  it('colours marks only when asked', () => {
-    const colored = formatSummary(summary(), { color: true });
-    expect(colored).toContain('\x1b[32m✓\x1b[0m');
-    expect(colored).toContain('\x1b[31m✗\x1b[0m');
-    expect(plain).not.toContain('\x1b[');
-    expect(colored.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '')).toBe(plain);
-  });
-});
-
-describe('formatValue', () => {
-  it.each([
-    [0.25, 'ms', '250.00µs'],
-    [0, 'ms', '0.00ms'],
-    [42.1, 'ms', '42.10ms'],
-    [1250, 'ms', '1.25s'],
-    [125_000, 'ms', '2m5s'],
-    [3_700_000, 'ms', '1h1m40s'],
-    [512, 'bytes', '512 B'],
-    [1_500_000, 'bytes', '1.5 MB'],
-    [830.2, 'kbps', '830.20 kbps'],
-    [30, 'fps', '30 fps'],
-    [0.123, 'ratio', '0.12'],
-    [7, 'count', '7'],
-  ] as const)('%s %s → %s', (value, unit, expected) => {
-    expect(formatValue(value, unit)).toBe(expected);
   });
 });

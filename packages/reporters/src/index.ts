@@ -1,6 +1,7 @@
 export * from './results-store.js';
 export * from './store/schema.js';
 export * from './store/results-db.js';
+export * from './store/live-results-reader.js';
 export * from './store/query-store.js';
 export * from './store/queries.js';
 export * from './store/export-results.js';
@@ -13,3 +14,6 @@ export * from './compare/comparison.js';
 export * from './compare/comparison-text.js';
 export * from './compare/comparison-markdown.js';
 export * from './compare/study-index.js';
+export * from './progress/index.js';
+export * from './summary/format-summary.js';
+export * from './summary/format-value.js';

@@ -130,4 +130,33 @@ describe('ResultsStore', () => {
     }
     expect(await read(dir, 'SELECT value FROM samples ORDER BY value')).toEqual([{ value: 1 }, { value: 2 }]);
   });
+
+  it('answers queries on what is durable while the run writes, and refuses anything but a query', async () => {
+    const dir = await tempDir();
+    const store = await ResultsStore.create(dir, { runId: 'r1' });
+    store.addSamples(samples);
+    store.addEvents([{ time: 1_700_000_000_010, kind: 'run-phase', level: 'info', message: 'running', meta: { phase: 'running' } }]);
+    expect(await store.results.rows('SELECT count(*) AS n FROM samples')).toEqual([{ n: 0 }]);
+    await store.flush();
+    expect(await store.results.rows('SELECT count(*) AS n FROM samples WHERE metric <> ?', ['jvb_stress'])).toEqual([{ n: samples.length - 1 }]);
+    expect(await store.results.rows("SELECT meta FROM events WHERE kind = 'run-phase'")).toEqual([{ meta: { phase: 'running' } }]);
+    for (const sql of ['DELETE FROM samples', 'CREATE TABLE x (a INTEGER)', 'SELECT 1; SELECT 2', "COPY samples TO '/tmp/x.csv'"]) {
+      await expect(store.results.rows(sql), sql).rejects.toThrow(/^results query refused: /);
+    }
+    expect(await store.results.rows('SELECT count(*) AS n FROM samples')).toEqual([{ n: samples.length }]);
+    await store.close();
+    await expect(store.results.rows('SELECT 1')).rejects.toThrow(/the results store is closed/);
+  });
+
+  it('refuses a results directory that cannot be created, naming it, within a second', async () => {
+    for (const dir of ['/proc/forbidden', '/etc/passwd/x']) {
+      const started = performance.now();
+      await expect(ResultsStore.create(dir, {})).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining(`cannot create the results directory ${dir}: `) as unknown,
+      });
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+  });
 });
+

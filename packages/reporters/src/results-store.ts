@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PlacementRecord, RunEvent, Sample } from '@jlt/core';
+import { makeDirectory, type PlacementRecord, type ResultsReader, type RunEvent, type Sample } from '@jlt/core';
+import { LiveResultsReader } from './store/live-results-reader.js';
 import { RESULTS_FORMAT_VERSION, RUN_JSON_FILE, STORE_FILE } from './store/schema.js';
 import { StoreWriter } from './store/store-writer.js';
 
@@ -42,6 +43,7 @@ export interface ResultsStoreOptions {
  * buffers every 250 ms through DuckDB appenders, in 2048-row chunks that yield to the event loop
  * between them, and commits, so a killed process loses at most the last second. `close()` flushes
  * the rest and checkpoints. Writes are serialised: a flush never overlaps another write.
+ * `results` queries the store while it is written (what is durable so far), until `close()`.
  */
 export class ResultsStore {
   private samples: Sample[] = [];
@@ -56,21 +58,30 @@ export class ResultsStore {
   private failure: Error | undefined;
   private closed = false;
   private readonly stats: FlushStats = { flushes: 0, durableSamples: 0, lastFlushMs: 0, lastLatencyMs: 0, maxLatencyMs: 0 };
+  private readonly reader: LiveResultsReader;
   sampleCount = 0;
 
   private constructor(
     readonly dir: string,
     private readonly writer: StoreWriter,
     private readonly options: ResultsStoreOptions,
-  ) {}
+  ) {
+    this.reader = new LiveResultsReader(() => writer.connectReader());
+  }
 
+  /** Creates `dir` (a JltError naming it when that is impossible) and a new store in it. */
   static async create(dir: string, meta: Record<string, unknown>, options: ResultsStoreOptions = {}): Promise<ResultsStore> {
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir, 'results directory');
     const writer = await StoreWriter.open(join(dir, STORE_FILE));
     const store = new ResultsStore(dir, writer, options);
     await store.updateMeta(meta);
     store.schedule();
     return store;
+  }
+
+  /** Read-only queries on what is durable so far; valid until `close()`. */
+  get results(): ResultsReader {
+    return this.reader;
   }
 
   get flushStats(): Readonly<FlushStats> {
@@ -171,6 +182,7 @@ export class ResultsStore {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
+    await this.reader.close();
     await this.serialise(async () => {
       this.closed = true;
       await this.writer.close();

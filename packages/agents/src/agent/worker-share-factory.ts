@@ -13,6 +13,8 @@ export interface WorkerShareFactoryOptions {
   mediaCacheDir?: string;
   /** Run on every browser context a bot opens, before its page (see ContextSetup). */
   contextSetup?: readonly ContextSetup[];
+  /** `--max-bots`: the bots each share's own pool takes, whatever the host's measured capacity. */
+  maxBots?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFac
       joinPolicy: { timeoutMs: timeout, retries, retryDelayMs: retryDelay },
       statsIntervalMs: interval,
       ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.maxBots === undefined ? {} : { poolOptions: { maxBots: options.maxBots } }),
       ...(options.mediaCacheDir ? { mediaCacheDir: options.mediaCacheDir } : {}),
       ...(options.contextSetup ? { contextSetup: options.contextSetup } : {}),
     });

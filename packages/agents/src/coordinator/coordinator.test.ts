@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packSamples, PROTOCOL_VERSION, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
+import { packSamples, PROTOCOL_VERSION, readBotState, readRunPhase, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
 import { assignedTestScenario, until } from '@jlt/core/test-support';
 import { runAgentSession, type SessionEnd } from '../agent/agent-session.js';
 import { fakeShareFactory } from '../agent/fake-share.test-support.js';
@@ -226,6 +226,86 @@ describe('Coordinator with agents over real channels', () => {
     const rejected = out.events.filter((e) => e.kind === 'agent-message-rejected').map((e) => e.message);
     expect(rejected.some((m) => m.includes('unauthenticated peer'))).toBe(true);
     expect(rejected.some((m) => m.includes('samples before hello'))).toBe(true);
+  });
+
+  it('tells the run through events how it goes: phases, the start time, agents and every bot state', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 2, 400) }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide);
+    const result = await coordinator.run();
+    await session;
+    const story = out.events.flatMap((e) => {
+      const phase = readRunPhase(e);
+      if (phase) return [`phase ${phase.phase}`];
+      const bot = readBotState(e);
+      if (bot) return [`${bot.bot} ${bot.state}`];
+      return e.kind === 'agent-connected' ? [`connected ${e.tags?.agent}`] : [];
+    });
+    expect(story.filter((line) => !line.startsWith('c0-'))).toEqual(['phase agents', 'connected agent-1', 'phase preparing', 'phase running', 'phase stopping']);
+    for (const bot of ['c0-p0', 'c0-p1']) expect(story.filter((line) => line.startsWith(bot))).toEqual([`${bot} joined`, `${bot} left`]);
+    const running = out.events.map(readRunPhase).find((p) => p?.phase === 'running');
+    expect(running).toEqual({ phase: 'running', startedAt: result.startedAt, totalMs: 400, agents: 1 });
+  });
+
+  it('fails at once, without waiting for agents to stop, when the plan exceeds the agents\' room', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(2, 5, 5_000) }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide, { maxBots: 6 });
+    const started = performance.now();
+    await expect(coordinator.run()).rejects.toThrow('the plan has 10 bots but the agents have room for 6');
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect((await session).kind).toBe('disconnected');
+  });
+
+  it('asks whether to abort with the time since the common start', async () => {
+    const out = collector();
+    const asked: number[] = [];
+    const coordinator = new Coordinator(
+      coordinatorOptions({
+        sink: out.sink,
+        plan: plan(1, 1, 5_000),
+        shouldAbort: (elapsedMs) => {
+          asked.push(elapsedMs);
+          return elapsedMs >= 600 ? 'threshold webrtc_rtt_ms max<0 failed (abortOnFail)' : undefined;
+        },
+      }),
+    );
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = startAgent(agentSide);
+    const result = await coordinator.run();
+    await session;
+    expect(result).toMatchObject({ status: 'aborted', reason: 'threshold webrtc_rtt_ms max<0 failed (abortOnFail)' });
+    expect(asked[0]).toBeGreaterThanOrEqual(0);
+    expect(asked.at(-1)).toBeGreaterThanOrEqual(600);
+    expect(asked.at(-1)).toBeLessThan(1_500);
+  });
+
+  it('says so when an agent gets more bots than its cores fit (an operator raised its --max-bots)', async () => {
+    const out = collector();
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 4, 300) }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const session = runAgentSession({
+      channel: agentSide,
+      token: 'secret-token',
+      name: 'one-core',
+      version: 'test',
+      capacity: { cores: 1, memoryBytes: 1e9, maxBots: 4 },
+      createShare: fakeShareFactory(),
+      logger: quiet,
+      signal: new AbortController().signal,
+      initialExchanges: 3,
+    });
+    expect((await coordinator.run()).status).toBe('completed');
+    await session;
+    const warnings = out.events.filter((e) => e.kind === 'agent-oversubscribed');
+    expect(warnings.map((e) => [e.level, e.tags?.agent, e.meta])).toEqual([['warn', 'agent-1', { bots: 4, fits: 3, cores: 1 }]]);
+    expect(warnings[0]?.message).toBe('agent agent-1 (one-core) runs 4 bots but its 1 cores fit 3 at 0.3 cores per bot: it will be saturated');
   });
 });
 

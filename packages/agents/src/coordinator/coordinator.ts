@@ -1,8 +1,14 @@
 import {
+  AGENT_CONNECTED_EVENT,
+  AGENT_LOST_EVENT,
+  AGENT_OVERSUBSCRIBED_EVENT,
   JltError,
   MessageStamper,
+  botStateEvent,
   decodeMessage,
   encodeMessage,
+  runPhaseEvent,
+  type RunPhaseInfo,
   type AgentMessage,
   type AssignedScenario,
   type BotState,
@@ -16,6 +22,7 @@ import {
   type Sample,
 } from '@jlt/core';
 import type { MessageChannel } from '../transport/channel.js';
+import { DEFAULT_BOT_BUDGET, botsFittingCores } from '../worker/capacity.js';
 import { shardPlan, type ShardOptions } from './shard.js';
 import { tokensMatch } from './token.js';
 
@@ -52,8 +59,11 @@ export interface CoordinatorOptions {
   readyTimeoutMs?: number;
   /** Margin between the barrier and the common start, so every agent receives `start` in time. */
   startDelayMs?: number;
-  /** Polled every 250 ms during the run; a returned reason ends the run as aborted (abortOnFail). */
-  shouldAbort?: () => string | undefined;
+  /**
+   * Polled every 250 ms while the bots run, with the time since the common start (0 until then); a returned reason
+   * ends the run as aborted (abortOnFail).
+   */
+  shouldAbort?: (elapsedMs: number) => string | undefined;
   /** Heartbeats an agent may miss before it counts as lost (1 s apart). */
   missedHeartbeats?: number;
   /**
@@ -104,6 +114,8 @@ interface AgentConnection {
   lastSeen: number;
   lastSeq: number;
   ready: boolean;
+  /** It was sent an assignment, so it has bots to stop and will answer `stop` with `done`. */
+  assigned: boolean;
   done: boolean;
   lost: boolean;
   closed: boolean;
@@ -121,6 +133,11 @@ const HELD_ACK_POLL_MS = 20;
  * an interrupt, a lost agent under `fail`, or a threshold abort → stop → wait for done.
  * A malformed, oversized, out-of-order or unauthenticated message is rejected and logged with the
  * agent it came from; it never ends the run.
+ *
+ * It tells the run how it goes through its sink, as events: a `run-phase` event as it starts
+ * waiting for agents (`agents`), assigns them (`preparing`), sends the start (`running`, with the
+ * start time) and stops the bots (`stopping`); `agent-connected` and `agent-lost` per agent; and a
+ * `bot-state` event whenever an agent reports that a bot's state changed.
  */
 export class Coordinator {
   private readonly connections = new Set<AgentConnection>();
@@ -130,17 +147,11 @@ export class Coordinator {
   private phase: 'waiting' | 'assigning' | 'running' | 'stopping' | 'over' = 'waiting';
   private wake: () => void = () => {};
   private lostReason: string | undefined;
-  private startAt: number | undefined;
   private heldAcks: { connection: AgentConnection; seq: number }[] = [];
   private heldAckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.now = options.now ?? Date.now;
-  }
-
-  /** The common start time sent to agents (coordinator clock), once the barrier has passed. */
-  get startedAt(): number | undefined {
-    return this.startAt;
   }
 
   /** Hands the coordinator a new connection (from the WebSocket server or an in-process pair). */
@@ -151,6 +162,7 @@ export class Coordinator {
       lastSeen: this.now(),
       lastSeq: -1,
       ready: false,
+      assigned: false,
       done: false,
       lost: false,
       closed: false,
@@ -176,6 +188,7 @@ export class Coordinator {
     let status: CoordinatorStatus = 'completed';
     let reason: string | undefined;
     try {
+      this.emitPhase({ phase: 'agents' });
       await this.waitUntil(
         () => this.synced().length >= options.expectedAgents,
         options.agentWaitTimeoutMs ?? 60_000,
@@ -190,6 +203,7 @@ export class Coordinator {
 
       this.phase = 'assigning';
       const agents = this.synced();
+      this.emitPhase({ phase: 'preparing', agents: agents.length });
       const sharded = shardPlan(
         options.plan.bots,
         agents.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots })),
@@ -201,6 +215,7 @@ export class Coordinator {
       for (const agent of agents) {
         agent.bots = sharded.byAgent.get(agent.id!) ?? [];
         for (const bot of agent.bots) this.bots.set(bot.id, { bot, agentId: agent.id!, state: 'planned', joined: false });
+        agent.assigned = true;
         await this.send(agent, {
           type: 'assign',
           runId: options.runId,
@@ -208,6 +223,17 @@ export class Coordinator {
           bots: agent.bots,
         });
         log.log('info', `agent ${agent.id} (${agent.name}) runs ${agent.bots.length} bots`);
+        const fits = botsFittingCores(agent.capacity!.cores);
+        if (agent.bots.length > fits) {
+          this.emitEvent(
+            AGENT_OVERSUBSCRIBED_EVENT,
+            'warn',
+            `agent ${agent.id} (${agent.name}) runs ${agent.bots.length} bots but its ${agent.capacity!.cores} cores fit ${fits} at ${DEFAULT_BOT_BUDGET.coresPerBot} cores per bot: it will be saturated`,
+            agent.id,
+            undefined,
+            { bots: agent.bots.length, fits, cores: agent.capacity!.cores },
+          );
+        }
       }
 
       await this.waitUntil(
@@ -220,9 +246,9 @@ export class Coordinator {
 
       const maxRtt = Math.max(0, ...agents.map((a) => a.clock?.rttMs ?? 0));
       startedAt = this.now() + (options.startDelayMs ?? 1_000) + maxRtt;
-      this.startAt = startedAt;
       this.phase = 'running';
       for (const agent of agents) if (!agent.lost) await this.send(agent, { type: 'start', runId: options.runId, atMs: startedAt });
+      this.emitPhase({ phase: 'running', startedAt, totalMs: options.plan.totalMs, agents: agents.length });
       log.log('info', `run ${options.runId} starts with ${agents.length} agent(s); ${options.plan.bots.length} bots`);
 
       const endAt = startedAt + options.plan.totalMs;
@@ -242,7 +268,7 @@ export class Coordinator {
           reason = 'every agent was lost';
           break;
         }
-        const abort = options.shouldAbort?.();
+        const abort = options.shouldAbort?.(Math.max(0, this.now() - startedAt));
         if (abort) {
           status = 'aborted';
           reason = abort;
@@ -268,6 +294,7 @@ export class Coordinator {
       if (record.state === 'planned' || record.state === 'launching' || record.state === 'joining') {
         record.state = 'failed';
         record.reason = startedAt === undefined ? 'the run ended before it started' : 'the run ended before it joined';
+        this.emitBotState(record);
       }
     }
     return {
@@ -291,7 +318,9 @@ export class Coordinator {
 
   private async stopAgents(reason: string): Promise<void> {
     this.phase = 'stopping';
-    const live = this.registered().filter((a) => !a.lost && !a.closed);
+    // Only an agent with an assignment has bots to stop and answers with `done`.
+    const live = this.registered().filter((a) => a.assigned && !a.lost && !a.closed);
+    if (live.length > 0) this.emitPhase({ phase: 'stopping' });
     for (const agent of live) await this.send(agent, { type: 'stop', runId: this.options.runId, reason }).catch(() => {});
     // Bots need time to hang up and agents to send their last samples; a stuck agent cannot hold the run.
     await this.waitUntil(() => live.every((a) => a.done || a.closed), 45_000, () => undefined, { evenIfAborted: true }).catch(() => {});
@@ -359,6 +388,7 @@ export class Coordinator {
         options.logger.log('info', `agent ${connection.id} "${message.name}" connected from ${connection.channel.remoteAddress}`, {
           maxBots: message.capacity.maxBots,
         });
+        this.emitEvent(AGENT_CONNECTED_EVENT, 'info', `agent ${connection.id} "${message.name}" connected (room for ${message.capacity.maxBots} bots)`, connection.id);
         return;
       }
       case 'time-request':
@@ -389,6 +419,7 @@ export class Coordinator {
         if (message.state === 'joined') record.joined = true;
         if (message.reason !== undefined) record.reason = message.reason;
         if (message.bridge !== undefined) record.bridge = message.bridge;
+        this.emitBotState(record);
         return;
       }
       case 'heartbeat':
@@ -445,7 +476,7 @@ export class Coordinator {
     const reason = `agent ${agent.id} lost: ${why}`;
     this.lostReason ??= reason;
     this.options.logger.log('error', reason);
-    this.emitEvent('agent-lost', 'error', reason, agent.id);
+    this.emitEvent(AGENT_LOST_EVENT, 'error', reason, agent.id);
     const orphans = agent.bots.filter((b) => {
       const state = this.bots.get(b.id)?.state;
       return state !== 'left' && state !== 'failed';
@@ -461,6 +492,7 @@ export class Coordinator {
     record.state = 'lost';
     record.reason = reason;
     this.emitEvent('bot-lost', 'warn', `bot ${bot.id} lost with its agent`, record.agentId, bot);
+    this.emitBotState(record);
   }
 
   private redistribute(orphans: PlannedBot[]): void {
@@ -490,7 +522,22 @@ export class Coordinator {
     }
   }
 
-  private emitEvent(kind: string, level: RunEvent['level'], message: string, agent?: string, bot?: PlannedBot): void {
+  private emitPhase(info: RunPhaseInfo): void {
+    this.options.sink.events([runPhaseEvent(this.now(), info, { scenario: this.options.scenarioName })]);
+  }
+
+  private emitBotState(record: BotRecord): void {
+    if (record.state === 'planned') return;
+    this.options.sink.events([
+      botStateEvent(
+        this.now(),
+        { bot: record.bot.id, state: record.state, ...(record.reason ? { reason: record.reason } : {}), ...(record.bridge ? { bridge: record.bridge } : {}) },
+        { scenario: this.options.scenarioName, agent: record.agentId, conference: record.bot.conference },
+      ),
+    ]);
+  }
+
+  private emitEvent(kind: string, level: RunEvent['level'], message: string, agent?: string, bot?: PlannedBot, meta?: RunEvent['meta']): void {
     this.options.sink.events([
       {
         time: this.now(),
@@ -498,7 +545,7 @@ export class Coordinator {
         level,
         message,
         tags: { scenario: this.options.scenarioName, ...(agent ? { agent } : {}), ...(bot ? { conference: bot.conference } : {}) },
-        ...(bot ? { meta: { bot: bot.id } } : {}),
+        ...(bot || meta ? { meta: { ...meta, ...(bot ? { bot: bot.id } : {}) } } : {}),
       },
     ]);
   }

@@ -1,4 +1,5 @@
 import { JltError, type PlannedBot } from '@jlt/core';
+import { CAPACITY_HINT } from '../worker/capacity.js';
 
 export interface AgentSlot {
   id: string;
@@ -32,11 +33,9 @@ export function shardPlan(bots: readonly PlannedBot[], agents: readonly AgentSlo
   const free = (a: AgentSlot): number => a.maxBots - (load.get(a.id) ?? 0);
   const totalFree = agents.reduce((sum, a) => sum + Math.max(0, free(a)), 0);
   if (totalFree < bots.length) {
-    throw new JltError('INVALID_ARGUMENT', `the plan has ${bots.length} bots but the agents have room for ${totalFree}`, {
-      hint: `add agents (--agents N or more remote agents) or lower the load; capacities: ${agents
-        .map((a) => `${a.id}=${Math.max(0, free(a))}`)
-        .join(', ')}`,
-    });
+    throw new JltError('INVALID_ARGUMENT', `the plan has ${bots.length} bots but the agents have room for ${totalFree} (${agents
+      .map((a) => `${a.id}: ${Math.max(0, free(a))}`)
+      .join(', ')})`, { hint: CAPACITY_HINT });
   }
 
   const byAgent = new Map<string, PlannedBot[]>(agents.map((a) => [a.id, []]));

@@ -27,6 +27,11 @@ export interface BrowserPoolOptions {
   /** Bot contexts per Chromium process before another is launched. Default 8. */
   botsPerBrowser?: number;
   budget?: BotBudget;
+  /**
+   * Bots this pool takes, whatever the host's measured capacity: an operator's override
+   * (`--max-bots`). Above the measured capacity the agent is saturated and says so.
+   */
+  maxBots?: number;
   /** Host cores and memory; injectable for tests. Default: `os` figures at each check. */
   host?: () => HostResources;
   launchTimeoutMs?: number;
@@ -53,7 +58,7 @@ interface PooledBrowser {
 
 /**
  * One Chromium per `botsPerBrowser` bots, one context per bot. Refuses to take more bots than the
- * host's cores and memory fit under the per-bot budget. Not safe for concurrent `close()` and
+ * host's cores and memory fit under the per-bot budget (or than `maxBots`, when set). Not safe for concurrent `close()` and
  * `newContext()`; everything else may interleave.
  */
 export class BrowserPool {
@@ -98,7 +103,7 @@ export class BrowserPool {
 
   /** Claims room for `bots` more bots, or throws a JltError whose hint says how many fit. */
   reserve(bots: number): Capacity {
-    const capacity = assertCapacity(this.reserved + bots, (this.options.host ?? hostResources)(), this.budget);
+    const capacity = assertCapacity(this.reserved + bots, (this.options.host ?? hostResources)(), this.budget, this.options.maxBots);
     this.reserved += bots;
     return capacity;
   }

@@ -33,7 +33,13 @@ describe('assertCapacity', () => {
     expect(error).toBeInstanceOf(JltError);
     expect((error as JltError).code).toBe('AGENT_REFUSED');
     expect((error as JltError).message).toContain('6 fit (2 cores at 0.3 cores per bot)');
-    expect((error as JltError).hint).toContain('at most 6 bots');
+    // The per-bot budget is the same at every resolution: lowering it is no way out.
+    expect((error as JltError).hint).toContain('--max-bots N');
+    expect((error as JltError).hint).not.toMatch(/resolution/);
+  });
+  it('takes an operator\'s --max-bots over the measured capacity, in both directions', () => {
+    expect(assertCapacity(10, host, DEFAULT_BOT_BUDGET, 10).maxBots).toBe(10);
+    expect(() => assertCapacity(3, host, DEFAULT_BOT_BUDGET, 2)).toThrow('this agent cannot run 3 bots: 2 fit (--max-bots 2)');
   });
   it('names memory when memory is the limit', () => {
     expect(() => assertCapacity(3, { ...host, freeMemoryBytes: 500 * MiB }, DEFAULT_BOT_BUDGET)).toThrow(/2 fit \(500 MiB free at 250 MiB per bot\)/);

@@ -27,19 +27,37 @@ export interface Capacity {
 
 /** Bots that fit: the smaller of cores / cores-per-bot and free memory / memory-per-bot. */
 export function botCapacity(host: HostResources, budget: BotBudget): Capacity {
-  const byCpu = Math.floor(host.cores / budget.coresPerBot + 1e-9);
+  const byCpu = botsFittingCores(host.cores, budget);
   const byMemory = Math.floor(host.freeMemoryBytes / budget.memoryBytesPerBot);
   return { maxBots: Math.max(0, Math.min(byCpu, byMemory)), byCpu, byMemory };
 }
 
-/** Throws a JltError, whose hint says how many bots fit, when `bots` (running + new) exceed capacity. */
-export function assertCapacity(bots: number, host: HostResources, budget: BotBudget): Capacity {
+/** Bots that `cores` fit under the budget, memory aside (what a coordinator can tell of a remote agent). */
+export function botsFittingCores(cores: number, budget: BotBudget = DEFAULT_BOT_BUDGET): number {
+  return Math.floor(cores / budget.coresPerBot + 1e-9);
+}
+
+/** What limits the capacity, in words: `2 cores at 0.3 cores per bot`. */
+export function capacityLimit(capacity: Capacity, host: HostResources, budget: BotBudget): string {
+  return capacity.byCpu <= capacity.byMemory
+    ? `${host.cores} cores at ${budget.coresPerBot} cores per bot`
+    : `${Math.round(host.freeMemoryBytes / 2 ** 20)} MiB free at ${Math.round(budget.memoryBytesPerBot / 2 ** 20)} MiB per bot`;
+}
+
+/** What to do when bots do not fit. The budget is per bot whatever the resolution, so that is no way out. */
+export const CAPACITY_HINT =
+  'add agents (--agents N on more cores, or remote `jlt agent` machines), run fewer bots, or set --max-bots N to run anyway on a saturated agent (its numbers are then not trustworthy)';
+
+/**
+ * Throws a JltError when `bots` (running + new) exceed what fits: `maxBots` when an operator set it
+ * (--max-bots), else the host's measured capacity.
+ */
+export function assertCapacity(bots: number, host: HostResources, budget: BotBudget, maxBots?: number): Capacity {
   const capacity = botCapacity(host, budget);
-  if (bots > capacity.maxBots) {
-    const limit = capacity.byCpu <= capacity.byMemory ? `${host.cores} cores at ${budget.coresPerBot} cores per bot` : `${Math.round(host.freeMemoryBytes / 2 ** 20)} MiB free at ${Math.round(budget.memoryBytesPerBot / 2 ** 20)} MiB per bot`;
-    throw new JltError('AGENT_REFUSED', `this agent cannot run ${bots} bots: ${capacity.maxBots} fit (${limit})`, {
-      hint: `Give this agent at most ${capacity.maxBots} bots: add agents (--agents or remote \`jlt agent\`), lower the video resolution, or set a smaller per-bot budget if measurements allow it.`,
-    });
+  const allowed = maxBots ?? capacity.maxBots;
+  if (bots > allowed) {
+    const limit = maxBots === undefined ? capacityLimit(capacity, host, budget) : `--max-bots ${maxBots}`;
+    throw new JltError('AGENT_REFUSED', `this agent cannot run ${bots} bots: ${allowed} fit (${limit})`, { hint: CAPACITY_HINT });
   }
-  return capacity;
+  return { ...capacity, maxBots: allowed };
 }

@@ -1,17 +1,18 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import type { RunContext } from '@jlt/core';
+import type { CliContext } from '../context.js';
 
 export interface CommandResult {
   exitCode: number;
 }
 
-/** A CLI command: parses flags in `builder`, and `run` calls a library function, loading heavy
- * modules lazily (dynamic import) so `jlt --help` stays fast. */
+/** A CLI command: declares flags in `builder`, and `run` calls a library function, loading heavy
+ * modules lazily (dynamic import) so `jlt --help` stays fast. A flag value `run` finds wrong is a
+ * UsageError naming the flag. */
 export interface JltCommand {
   command: string;
   describe: string;
   builder: (yargs: Argv) => Argv;
-  run(args: ArgumentsCamelCase, ctx: RunContext): Promise<CommandResult>;
+  run(args: ArgumentsCamelCase, ctx: CliContext): Promise<CommandResult>;
 }
 
 const commandModules = await Promise.all([

@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { ExitCode, makeDirectory } from '@jlt/core';
+import { runOptionsFromArgs } from '../run/run-options.js';
 import type { JltCommand } from './index.js';
 
 const command: JltCommand = {
@@ -7,41 +10,30 @@ const command: JltCommand = {
     yargs
       .positional('file', { type: 'string', describe: 'Scenario YAML file', demandOption: true })
       .option('target-url', { type: 'string', describe: 'Meeting server URL for a jitsi target (overrides JLT_TARGET_URL and target.url)' })
-      .option('out', { type: 'string', describe: 'Results directory (default results/<run-id>)' })
+      .option('results', { type: 'string', describe: 'Results directory (default results/<run-id>)' })
+      .option('out', {
+        type: 'string',
+        describe: 'Add an output, k6-style: NAME[=ARG], e.g. json, junit=ci/junit.xml, html=report.html, ./my-output.mjs (repeatable)',
+      })
+      .option('report', { type: 'boolean', default: true, describe: 'Write the HTML report into the results directory (--no-report: do not)' })
       .option('summary-export', { type: 'string', describe: 'Write the end-of-test summary as JSON to this file' })
-      .option('agents', { type: 'number', describe: 'Run N local agent processes instead of one agent inside this process' })
-      .option('wait-agents', { type: 'number', describe: 'Wait for N remote agents (with --listen)' })
-      .option('listen', { type: 'string', describe: 'HOST:PORT where remote agents connect (ws://, or wss:// with --tls-cert/--tls-key)' })
+      .option('agents', { type: 'string', describe: 'Run N local agent processes instead of one agent inside this process' })
+      .option('max-bots', { type: 'string', describe: "Bots the agents started here may run, overriding the measured capacity (saturates them: the run is flagged)" })
+      .option('wait-agents', { type: 'string', describe: 'Wait for N remote agents (with --token-file)' })
+      .option('listen', { type: 'string', describe: 'HOST:PORT where remote agents connect (ws://, or wss:// with --tls-cert/--tls-key); default 127.0.0.1:0' })
       .option('token-file', { type: 'string', describe: 'File holding the token remote agents must present' })
       .option('tls-cert', { type: 'string', describe: 'PEM certificate for wss://' })
       .option('tls-key', { type: 'string', describe: 'PEM private key for wss://' })
-      .check((argv) => {
-        if (argv.agents !== undefined && (!Number.isInteger(argv.agents) || argv.agents < 1)) throw new Error('--agents must be a positive integer');
-        if (argv['wait-agents'] !== undefined && (!Number.isInteger(argv['wait-agents']) || argv['wait-agents'] < 1))
-          throw new Error('--wait-agents must be a positive integer');
-        if ((argv['tls-cert'] === undefined) !== (argv['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
-        if (argv['wait-agents'] !== undefined && argv['token-file'] === undefined)
-          throw new Error('--wait-agents needs --token-file: remote agents must present a token');
-        return true;
-      }),
+      .example('$0 run scenarios/testbed-smoke.yaml --out json --out junit=ci/junit.xml', 'NDJSON into the results directory, JUnit where CI looks'),
   async run(args, ctx) {
+    const options = runOptionsFromArgs(args);
+    // Before the run's modules load (seconds on a busy machine): a results directory that cannot be made is an input error at once.
+    if (options.resultsDir !== undefined) await makeDirectory(resolve(ctx.cwd, options.resultsDir), 'results directory');
+    ctx.logger.log('info', `loading ${options.file}`);
     const { runScenario } = await import('../run/run-scenario.js');
-    const outcome = await runScenario(
-      args.file as string,
-      {
-        ...(args.targetUrl !== undefined ? { targetUrl: args.targetUrl as string } : {}),
-        ...(args.out !== undefined ? { out: args.out as string } : {}),
-        ...(args.summaryExport !== undefined ? { summaryExport: args.summaryExport as string } : {}),
-        ...(args.agents !== undefined ? { agents: args.agents as number } : {}),
-        ...(args.waitAgents !== undefined ? { waitAgents: args.waitAgents as number } : {}),
-        ...(args.listen !== undefined ? { listen: args.listen as string } : {}),
-        ...(args.tokenFile !== undefined ? { tokenFile: args.tokenFile as string } : {}),
-        ...(args.tlsCert !== undefined ? { tlsCert: args.tlsCert as string, tlsKey: args.tlsKey as string } : {}),
-        color: process.stdout.isTTY === true,
-      },
-      ctx,
-    );
-    return { exitCode: outcome.exitCode };
+    const outcome = await runScenario(options, ctx);
+    // A signal at any moment, even while the last report was written, ends the command as interrupted.
+    return { exitCode: ctx.signal.aborted ? ExitCode.interrupted : outcome.exitCode };
   },
 };
 export default command;

@@ -12,18 +12,18 @@ export interface LocalAgents {
 }
 
 /**
- * Starts `count` agent processes on this machine (`jlt agent --once`), each connecting to `coordinatorUrl`.
- * The token travels in a private temp file, never on a command line where `ps` would show it.
+ * Starts one agent process on this machine (`jlt agent --once`) per entry of `maxBots`, each
+ * connecting to `coordinatorUrl` and taking at most that many bots. The token travels in a private
+ * temp file, never on a command line where `ps` would show it.
  */
-export async function startLocalAgents(count: number, coordinatorUrl: string, token: string, logger: Logger): Promise<LocalAgents> {
+export async function startLocalAgents(maxBots: readonly number[], coordinatorUrl: string, token: string, logger: Logger): Promise<LocalAgents> {
   const dir = await mkdtemp(join(tmpdir(), 'jlt-agents-'));
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, token, { mode: 0o600 });
   const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
-  const processes = Array.from({ length: count }, (_, i) => {
-    const child = spawn(process.execPath, [bin, 'agent', '--coordinator', coordinatorUrl, '--token-file', tokenFile, '--name', `local-${i + 1}`, '--once'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+  const processes = maxBots.map((bots, i) => {
+    const args = [bin, 'agent', '--coordinator', coordinatorUrl, '--token-file', tokenFile, '--name', `local-${i + 1}`, '--max-bots', String(bots), '--once'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
       if (code !== 0) logger.log('warn', `local agent ${i + 1} exited with ${signal ?? `code ${code}`}`);
     });

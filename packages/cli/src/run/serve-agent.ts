@@ -1,13 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, JltError, type RunContext } from '@jlt/core';
-import { DEFAULT_BOT_BUDGET, botCapacity, connectChannel, hostResources, runAgentSession, workerShareFactory } from '@jlt/agents';
+import { ExitCode } from '@jlt/core';
+import { DEFAULT_BOT_BUDGET, botCapacity, capacityLimit, connectChannel, hostResources, runAgentSession, workerShareFactory } from '@jlt/agents';
+import type { CliContext } from '../context.js';
+import { readTokenFile } from './token-file.js';
 
 export interface ServeAgentOptions {
   coordinator: string;
   tokenFile: string;
   name?: string;
+  /** Overrides the measured capacity; above it the agent is saturated and says so. */
   maxBots?: number;
   caFile?: string;
   once: boolean;
@@ -19,16 +21,18 @@ const RECONNECT_DELAY_MS = 2_000;
  * Connects to a coordinator and serves one run after another until interrupted (or after one run
  * with `once`). A refused token ends it with the "agent lost" exit code and the coordinator's reason.
  */
-export async function serveAgent(options: ServeAgentOptions, ctx: RunContext): Promise<{ exitCode: number }> {
-  const token = await readFile(options.tokenFile, 'utf8').then(
-    (text) => text.trim(),
-    (error: unknown) => {
-      throw new JltError('INVALID_ARGUMENT', `cannot read the agent token from ${options.tokenFile}: ${(error as Error).message}`);
-    },
-  );
+export async function serveAgent(options: ServeAgentOptions, ctx: CliContext): Promise<{ exitCode: number }> {
+  const token = await readTokenFile(options.tokenFile);
+  ctx.redactor.add(token);
   const host = hostResources();
   const capacity = botCapacity(host, DEFAULT_BOT_BUDGET);
   const maxBots = options.maxBots ?? capacity.maxBots;
+  if (maxBots > capacity.maxBots) {
+    ctx.logger.log(
+      'warn',
+      `--max-bots ${maxBots} is more than this machine fits (${capacity.maxBots}: ${capacityLimit(capacity, host, DEFAULT_BOT_BUDGET)}); the agent will be saturated and the run's numbers not trustworthy`,
+    );
+  }
   const name = options.name ?? hostname();
   let served = 0;
   while (!ctx.signal.aborted) {
@@ -48,7 +52,11 @@ export async function serveAgent(options: ServeAgentOptions, ctx: RunContext): P
       name,
       version: 'jlt-agent',
       capacity: { cores: host.cores, memoryBytes: host.totalMemoryBytes, maxBots },
-      createShare: workerShareFactory({ logger: ctx.logger, artifactsDir: join(tmpdir(), 'jlt-agent-artifacts') }),
+      createShare: workerShareFactory({
+        logger: ctx.logger,
+        artifactsDir: join(tmpdir(), 'jlt-agent-artifacts'),
+        ...(options.maxBots === undefined ? {} : { maxBots: options.maxBots }),
+      }),
       logger: ctx.logger,
       signal: ctx.signal,
     });

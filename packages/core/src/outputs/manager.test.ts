@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Logger, LogLevel } from '../context.js';
 import { JltError } from '../errors.js';
 import type { Sample } from '../metrics/sample.js';
-import { OutputManager } from './manager.js';
+import type { PlacementRecord } from '../metrics/placement.js';
+import { OutputManager, type RunEnd } from './manager.js';
 import type { Output, RunInfo, RunResult } from './output.js';
 
 type Fault = 'start' | 'addSamples' | 'addEvents' | 'onRunEnd' | 'stop';
@@ -47,6 +48,19 @@ class FakeOutput implements Output {
   }
 }
 
+/** An output that does nothing, as an object literal that tests can override method by method. */
+function quietOutput(name: string, overrides: Partial<Output> = {}): Output {
+  return {
+    name,
+    start: async () => undefined,
+    addSamples: () => undefined,
+    addEvents: () => undefined,
+    onRunEnd: async () => undefined,
+    stop: async () => undefined,
+    ...overrides,
+  };
+}
+
 function recordingLogger(): Logger & { lines: [LogLevel, string][] } {
   const lines: [LogLevel, string][] = [];
   return { lines, log: (level, message) => void lines.push([level, message]) };
@@ -58,7 +72,7 @@ const run: RunInfo = {
   startedAt: 0,
   plan: { scenario: 'smoke', executor: 'conference-grid', conferences: [], bots: [], rampUpMs: 0, holdMs: 0, totalMs: 0 },
 };
-const result = { status: 'passed', endedAt: 1, thresholds: [], summary: {} } as unknown as RunResult;
+const result = { status: 'passed', endedAt: 1, thresholds: [], summary: {}, insights: [] } as unknown as RunEnd;
 const sample: Sample = { metric: 'webrtc_rtt_ms', value: 1, time: 0, tags: {} };
 
 async function fullRun(faults: Partial<Record<string, Fault>>) {
@@ -140,5 +154,49 @@ describe('OutputManager', () => {
     manager.addSamples([sample, sample]);
     expect(output.received).toHaveLength(2);
     await manager.stop();
+  });
+
+  it('keeps the code of a JltError a start fails with, so a bad destination stays invalid input', async () => {
+    const refusing = quietOutput('store', {
+      start: () => Promise.reject(new JltError('INVALID_ARGUMENT', 'cannot create /proc/x', { hint: 'choose another directory' })),
+    });
+    const started = new OutputManager([refusing], recordingLogger()).start(run);
+    await expect(started).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', exitCode: 2, hint: 'choose another directory' });
+    await expect(started).rejects.toThrow('output "store" failed to start: cannot create /proc/x');
+  });
+
+  it('hands placement only to the outputs that take it', async () => {
+    const taken: PlacementRecord[][] = [];
+    const placementOutput = quietOutput('store', { addPlacement: (records) => void taken.push([...records]) });
+    const manager = new OutputManager([quietOutput('plain'), placementOutput], recordingLogger());
+    await manager.start(run);
+    const record: PlacementRecord = { time: 1, bridge: 'jvb-1', conference: 'c1', endpoint: 'e1', source: 'debug' };
+    manager.addPlacement([record]);
+    expect(taken).toEqual([[record]]);
+    expect(manager.failures).toEqual([]);
+    await manager.stop();
+  });
+
+  it('tells each output at its onRunEnd the failures and files of the outputs before it', async () => {
+    const seen: Record<string, Pick<RunResult, 'outputFailures' | 'files'>> = {};
+    const recorder = (name: string, extra: Partial<Output> = {}): Output =>
+      quietOutput(name, { onRunEnd: async (r) => void (seen[name] = { outputFailures: r.outputFailures, files: r.files }), ...extra });
+    const manager = new OutputManager(
+      [
+        recorder('junit', { writtenFiles: () => ['/r/junit.xml'] }),
+        recorder('html', { onRunEnd: () => Promise.reject(new Error('disk full')) }),
+        recorder('summary'),
+      ],
+      recordingLogger(),
+    );
+    await manager.start(run);
+    await manager.runEnd(result);
+    await manager.stop();
+    expect(seen.junit).toEqual({ outputFailures: [], files: [] });
+    expect(seen.summary).toEqual({
+      outputFailures: [{ output: 'html', phase: 'onRunEnd', message: 'disk full' }],
+      files: [{ output: 'junit', path: '/r/junit.xml' }],
+    });
+    expect(manager.files).toEqual([{ output: 'junit', path: '/r/junit.xml' }]);
   });
 });

@@ -1,9 +1,14 @@
 import type { Logger } from '../context.js';
-import { JltError } from '../errors.js';
+import { JltError, isJltError } from '../errors.js';
+import type { OutputFailureRecord } from '../insights.js';
+import type { PlacementRecord } from '../metrics/placement.js';
 import type { RunEvent, Sample } from '../metrics/sample.js';
-import type { Output, RunInfo, RunResult } from './output.js';
+import type { Output, OutputFile, RunInfo, RunResult } from './output.js';
 
-export type OutputPhase = 'start' | 'addSamples' | 'addEvents' | 'onRunEnd' | 'stop';
+export type OutputPhase = 'start' | 'addSamples' | 'addEvents' | 'addPlacement' | 'onRunEnd' | 'stop';
+
+/** What the run hands `runEnd`; the manager adds what it knows itself (failures, files written). */
+export type RunEnd = Omit<RunResult, 'outputFailures' | 'files'>;
 
 export interface OutputFailure {
   output: string;
@@ -23,6 +28,7 @@ export class OutputManager {
   /** Outputs that failed after starting: they get no more samples, but still onRunEnd and stop. */
   private readonly _broken = new Set<Output>();
   private readonly _failures: OutputFailure[] = [];
+  private readonly _files: OutputFile[] = [];
   private _stopping: Promise<void> | undefined;
 
   constructor(outputs: readonly Output[], logger: Logger) {
@@ -35,10 +41,20 @@ export class OutputManager {
     return this._failures;
   }
 
+  /** The failures as the summary, the report and run.json list them (messages, not error objects). */
+  failureRecords(): OutputFailureRecord[] {
+    return this._failures.map((f) => ({ output: f.output, phase: f.phase, message: messageOf(f.error) }));
+  }
+
+  /** Files the outputs reported writing at their `onRunEnd`, in order. */
+  get files(): readonly OutputFile[] {
+    return this._files;
+  }
+
   /**
    * Starts every output in order. If one fails, the ones already started are stopped (in reverse
    * order) and a JltError naming the output is thrown: a run whose results cannot be recorded must
-   * not start its bots.
+   * not start its bots. A JltError from the output keeps its code (a bad path stays invalid input).
    */
   async start(run: RunInfo): Promise<void> {
     for (const output of this._outputs) {
@@ -48,8 +64,8 @@ export class OutputManager {
         // Not logged: the thrown error reports it, once, at the top.
         this._failures.push({ output: output.name, phase: 'start', error });
         await this.stop();
-        throw new JltError('INTERNAL', `output "${output.name}" failed to start: ${messageOf(error)}`, {
-          hint: `Check the options of the "${output.name}" output and that its destination is reachable.`,
+        throw new JltError(isJltError(error) ? error.code : 'INTERNAL', `output "${output.name}" failed to start: ${messageOf(error)}`, {
+          hint: (isJltError(error) ? error.hint : undefined) ?? `Check the options of the "${output.name}" output and that its destination is reachable.`,
           cause: error,
         });
       }
@@ -81,11 +97,28 @@ export class OutputManager {
     }
   }
 
-  /** Tells every started output, in start order, that the run is over. Never rejects. */
-  async runEnd(result: RunResult): Promise<void> {
+  /** Hands placement records to every working output that takes them. Synchronous; never throws. */
+  addPlacement(records: readonly PlacementRecord[]): void {
+    for (const output of this._started) {
+      if (this._broken.has(output) || output.addPlacement === undefined) continue;
+      try {
+        output.addPlacement(records);
+      } catch (error) {
+        this._fail(output, 'addPlacement', error);
+      }
+    }
+  }
+
+  /**
+   * Tells every started output, in start order, that the run is over. Each one gets the failures
+   * and the files written so far, so the last output (the end summary) sees those of all before it.
+   * Never rejects.
+   */
+  async runEnd(end: RunEnd): Promise<void> {
     for (const output of this._started) {
       try {
-        await output.onRunEnd(result);
+        await output.onRunEnd({ ...end, outputFailures: this.failureRecords(), files: [...this._files] });
+        for (const path of output.writtenFiles?.() ?? []) this._files.push({ output: output.name, path });
       } catch (error) {
         this._fail(output, 'onRunEnd', error);
       }

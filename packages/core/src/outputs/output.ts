@@ -1,6 +1,7 @@
 import type { RunContext } from '../context.js';
 import type { Plan } from '../executors/plan.js';
 import type { Insight, OutputFailureRecord } from '../insights.js';
+import type { PlacementRecord } from '../metrics/placement.js';
 import type { RunEvent, Sample } from '../metrics/sample.js';
 import type { Summary } from '../summary.js';
 import type { ThresholdResult } from '../thresholds/types.js';
@@ -24,20 +25,33 @@ export interface RunInfo {
 /** What an output learns when the run has ended, after the last sample was delivered. */
 export interface RunResult {
   status: RunStatus;
+  /** Why the run ended before its plan did (interrupt, agent lost, threshold abort, no bot joined). */
+  reason?: string;
   endedAt: number;
   thresholds: ThresholdResult[];
   summary: Summary;
   /** What the run's store shows that a reader must know (saturated agents, retained memory, …). */
   insights: readonly Insight[];
-  /** Outputs that failed before the end (OutputManager.failures at the time). */
+  /**
+   * Outputs that failed so far, filled in by the OutputManager for each output as it calls its
+   * `onRunEnd`: an output late in the order also sees the `onRunEnd` failures of the ones before it.
+   */
   outputFailures: readonly OutputFailureRecord[];
+  /** Files the outputs before this one wrote (`writtenFiles`), filled in the same way. */
+  files: readonly OutputFile[];
+}
+
+/** A file an output wrote, for the end summary to point at. */
+export interface OutputFile {
+  output: string;
+  path: string;
 }
 
 /**
  * A destination for a run's samples and events (terminal summary, JUnit, HTML, InfluxDB, …).
  *
  * Lifecycle and ordering — the OutputManager guarantees, per output:
- *   start → (addSamples | addEvents)* → onRunEnd → stop,
+ *   start → (addSamples | addEvents | addPlacement)* → onRunEnd → stop,
  * each call after the previous one returned (or its promise settled). `stop` is called once if and
  * only if `start` resolved, even when the run failed or another output broke; `onRunEnd` is skipped
  * when the run never got going. Samples and events arrive in ingest order, which is close to but not
@@ -57,6 +71,10 @@ export interface RunResult {
  * Errors: a throw or rejection is reported once through the logger; the run goes on without that
  * output's samples, but its `onRunEnd` and `stop` are still called so it can release resources. A
  * rejected `start` stops the outputs started before it and fails the run before any bot starts.
+ * Every failure is listed in `RunResult.outputFailures`, the end summary and `run.json`.
+ *
+ * Interrupts: when the run's signal (`OutputContext.context.signal`) aborts during `onRunEnd` or
+ * `stop`, the run waits a few seconds more and then exits; long work there should watch the signal.
  */
 export interface Output {
   /** The registry name (or module specifier) this output was created from, for messages. */
@@ -65,15 +83,41 @@ export interface Output {
   start(run: RunInfo): Promise<void>;
   addSamples(samples: readonly Sample[]): void;
   addEvents(events: readonly RunEvent[]): void;
-  /** The run is over: write summaries and reports. */
+  /** Which endpoint was on which bridge, when (same rules as `addSamples`). Optional. */
+  addPlacement?(records: readonly PlacementRecord[]): void;
+  /**
+   * The run is over: write summaries and reports. When it is called, every sample and event of the
+   * run has been delivered and is durable in the results store (`OutputContext.results` sees all of
+   * it), and `result.insights` were computed from that store, once, for every output.
+   */
   onRunEnd(result: RunResult): Promise<void>;
   /** Flush what is buffered and release everything. Resolves after the last write. */
   stop(): Promise<void>;
+  /** Files written by the end of `onRunEnd` (a report, JUnit), for the end summary. Optional. */
+  writtenFiles?(): readonly string[];
 }
 
-/** What an output factory gets besides its options. */
+/** A value bound to a `?` or `$1` parameter of a results query. */
+export type SqlParam = string | number | boolean | null;
+
+/**
+ * Read-only SQL over one run's results store (DuckDB's dialect; tables `samples`, `events`,
+ * `placement`, `run_meta`, see the README). JSON columns come back parsed, integers as numbers.
+ * Only queries are accepted: anything that would write is refused.
+ */
+export interface ResultsReader {
+  rows<T = Record<string, unknown>>(sql: string, params?: SqlParam[]): Promise<T[]>;
+}
+
+/**
+ * What an output factory gets besides its options. Created after the results store exists, so an
+ * output may keep `results` and query it at any time until its `stop` resolves: during the run it
+ * sees what is durable so far (data reaches the store within a second), at `onRunEnd` everything.
+ */
 export interface OutputContext {
   context: RunContext;
   /** Directory of this run's results, where file outputs write by default. */
   resultsDir: string;
+  /** The run's results store, read-only (the live store during `jlt run`, the finished one for `jlt report`). */
+  results: ResultsReader;
 }

@@ -19,6 +19,7 @@ const context: OutputContext = {
     now: () => 0,
   } satisfies RunContext,
   resultsDir: '/tmp/results',
+  results: { rows: () => Promise.resolve([]) },
 };
 
 function nullOutput(name: string, log: unknown[]): Output {
@@ -115,11 +116,17 @@ describe('custom output modules', () => {
     await expect(loading).rejects.toThrow(message);
   });
 
-  it('fills in a name, a permissive schema and a description', () => {
+  it('fills in a name, a permissive schema and a description, and no argument', () => {
     const entry = outputEntryFromModule('./x.js', { default: { create: () => nullOutput('x', []) } });
     expect(entry.name).toBe('./x.js');
     expect(entry.describe()).toBe('custom output ./x.js');
     expect(entry.optionsSchema.safeParse(42).success).toBe(true);
+    expect(entry.argument).toBeUndefined();
+  });
+
+  it('keeps the argument a module names, for --out MODULE=ARG', () => {
+    const entry = outputEntryFromModule('./x.js', { default: { argument: 'url', create: () => nullOutput('x', []) } });
+    expect(entry.argument).toBe('url');
   });
 
   it('rejects an optionsSchema that is not a zod schema', () => {

@@ -14,6 +14,8 @@ export interface OutputEntry<Options = unknown> {
   optionsSchema: z.ZodType<Options>;
   /** One line for `jlt outputs` and error messages. */
   describe(): string;
+  /** The option `--out NAME=ARG` sets (k6 style), e.g. `file`; without one, `--out NAME=…` is refused. */
+  argument?: string;
   create(options: Options, context: OutputContext): Output | Promise<Output>;
 }
 
@@ -87,7 +89,8 @@ export class OutputRegistry {
 
 /**
  * Turns a module's namespace into an output entry: its default export needs a `create` function;
- * `name` defaults to the specifier, `optionsSchema` to "anything", `describe` to the name.
+ * `name` defaults to the specifier, `optionsSchema` to "anything", `describe` to the name, and an
+ * `argument` string names the option `--out MODULE=ARG` sets.
  */
 export function outputEntryFromModule(specifier: string, moduleNamespace: unknown): OutputEntry<unknown> {
   const exported: unknown = (moduleNamespace as { default?: unknown } | null)?.default;
@@ -108,6 +111,7 @@ export function outputEntryFromModule(specifier: string, moduleNamespace: unknow
     name,
     optionsSchema: schema ?? z.unknown(),
     describe: typeof candidate.describe === 'function' ? candidate.describe.bind(candidate) : () => `custom output ${name}`,
+    ...(typeof candidate.argument === 'string' && candidate.argument !== '' ? { argument: candidate.argument } : {}),
     create: candidate.create.bind(candidate),
   };
 }

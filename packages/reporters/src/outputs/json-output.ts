@@ -1,8 +1,9 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   BUILTIN_OUTPUTS,
   PeriodicFlusher,
+  makeDirectory,
   SampleBuffer,
   defineOutput,
   type Logger,
@@ -36,7 +37,7 @@ export class JsonOutput implements Output {
   }
 
   async start(_run: RunInfo): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeDirectory(dirname(this.path), 'directory of the json output');
     this.file = await open(this.path, 'w');
     this.flusher.start();
   }
@@ -58,6 +59,11 @@ export class JsonOutput implements Output {
     await this.file?.close();
   }
 
+  /** The file grows during the run; it is complete once the output stopped. */
+  writtenFiles(): readonly string[] {
+    return [this.path];
+  }
+
   private async write(): Promise<void> {
     const lines = this.buffer.drain();
     if (lines.length > 0) await this.file!.appendFile(`${lines.join('\n')}\n`);
@@ -68,6 +74,7 @@ export const jsonOutput = defineOutput({
   name: 'json',
   optionsSchema: BUILTIN_OUTPUTS.json.options,
   describe: BUILTIN_OUTPUTS.json.describe,
+  argument: BUILTIN_OUTPUTS.json.argument,
   create: (options, { context, resultsDir }) =>
     new JsonOutput(outputFilePath(options.file, 'samples.ndjson', { cwd: context.cwd, resultsDir }), context.logger),
 });

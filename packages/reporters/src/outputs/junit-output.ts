@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BUILTIN_OUTPUTS, defineOutput, formatValue, type Output, type RunInfo, type RunResult } from '@jlt/core';
+import { BUILTIN_OUTPUTS, defineOutput, makeDirectory, type Output, type RunInfo, type RunResult } from '@jlt/core';
+import { formatThresholdValue } from '../summary/format-value.js';
 import { outputFilePath } from './output-file.js';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -8,18 +9,20 @@ const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_
 
 /**
  * JUnit XML for CI, k6-style: one test suite for the run, one test case per threshold expression
- * (`<failure>` when it fails, with the observed value), and one case for the bots that should have joined.
- * Written once, at the end of the run.
+ * (`<failure>` when it fails, with the observed value), one case for the bots that should have
+ * joined, and one failing case per insight that makes the run untrustworthy (a saturated agent), so
+ * CI goes red when the numbers cannot be believed. Written once, at the end of the run.
  */
 export class JunitOutput implements Output {
   readonly name = 'junit';
   private run: RunInfo | undefined;
+  private written = false;
 
   constructor(private readonly path: string) {}
 
   async start(run: RunInfo): Promise<void> {
     this.run = run;
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeDirectory(dirname(this.path), 'directory of the junit output');
   }
 
   addSamples(): void {}
@@ -28,9 +31,14 @@ export class JunitOutput implements Output {
 
   async onRunEnd(result: RunResult): Promise<void> {
     await writeFile(this.path, junitXml(this.run!, result));
+    this.written = true;
   }
 
   async stop(): Promise<void> {}
+
+  writtenFiles(): readonly string[] {
+    return this.written ? [this.path] : [];
+  }
 }
 
 export function junitXml(run: RunInfo, result: RunResult): string {
@@ -39,7 +47,7 @@ export function junitXml(run: RunInfo, result: RunResult): string {
   const seconds = (summary.meta.durationMs / 1000).toFixed(3);
   const cases = summary.thresholds.map((t) => {
     const name = escapeXml(`${t.key} ${t.expression}`);
-    const observed = t.observed === null ? 'no samples' : `${t.aggregation}=${formatValue(t.observed, t.unit)}`;
+    const observed = t.observed === null ? 'no samples' : `${t.aggregation}=${formatThresholdValue(t.aggregation, t.observed, t.unit)}`;
     const failure = t.passed ? '' : `\n      <failure message="${escapeXml(`${t.expression} failed: ${observed}`)}" type="threshold"/>`;
     return `    <testcase classname="${suite}.thresholds" name="${name}" time="${seconds}">${failure}\n    </testcase>`;
   });
@@ -47,7 +55,15 @@ export function junitXml(run: RunInfo, result: RunResult): string {
   const botFailure =
     joined === planned ? '' : `\n      <failure message="${escapeXml(`${joined} of ${planned} bots joined`)}" type="bots"/>`;
   cases.push(`    <testcase classname="${suite}.bots" name="every planned bot joined" time="${seconds}">${botFailure}\n    </testcase>`);
-  const failures = summary.thresholds.filter((t) => !t.passed).length + (joined === planned ? 0 : 1);
+  const untrustworthy = result.insights.filter((i) => i.severity === 'untrustworthy');
+  for (const insight of untrustworthy) {
+    const name = escapeXml(`${insight.rule}${insight.subject ? ` ${insight.subject}` : ''}`);
+    cases.push(
+      `    <testcase classname="${suite}.trustworthy" name="${name}" time="${seconds}">\n` +
+        `      <failure message="${escapeXml(insight.message)}" type="untrustworthy"/>\n    </testcase>`,
+    );
+  }
+  const failures = summary.thresholds.filter((t) => !t.passed).length + (joined === planned ? 0 : 1) + untrustworthy.length;
   const errors = result.status === 'passed' || result.status === 'thresholds-failed' ? 0 : 1;
   const errorCase =
     errors === 0 ? '' : `\n    <testcase classname="${suite}.run" name="run completed"><error message="run ended: ${escapeXml(result.status)}"/></testcase>`;
@@ -63,5 +79,6 @@ export const junitOutput = defineOutput({
   name: 'junit',
   optionsSchema: BUILTIN_OUTPUTS.junit.options,
   describe: BUILTIN_OUTPUTS.junit.describe,
+  argument: BUILTIN_OUTPUTS.junit.argument,
   create: (options, { context, resultsDir }) => new JunitOutput(outputFilePath(options.file, 'junit.xml', { cwd: context.cwd, resultsDir })),
 });

@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { JltError } from '@jlt/core';
 import { RESULTS_FORMAT_VERSION, STORE_FILE } from './schema.js';
 
@@ -82,20 +82,12 @@ export class ResultsDb {
 
   /** Runs `sql` (any statement DuckDB accepts on a read-only database) and returns every row. */
   async query(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[]): Promise<QueryResult> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    const types = reader.columnTypes();
-    const isJson = types.map((t) => t.typeId === DuckDBTypeId.VARCHAR && t.alias === 'JSON');
-    return {
-      columns: reader.columnNames(),
-      types: types.map((t) => t.toString()),
-      rows: reader.getRows().map((row) => row.map((value, i) => toCell(value, isJson[i] ?? false))),
-    };
+    return queryResult(await this.connection.runAndReadAll(sql, params));
   }
 
   /** Runs `sql` and returns rows as objects; the SQL casts columns to the types `T` declares. */
-  async rows<T>(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[]): Promise<T[]> {
-    const { columns, rows } = await this.query(sql, params);
-    return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])) as T);
+  async rows<T = Record<string, unknown>>(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[]): Promise<T[]> {
+    return rowObjects<T>(await this.query(sql, params));
   }
 
   async close(): Promise<void> {
@@ -146,6 +138,21 @@ async function copyConsistently(file: string, copy: string): Promise<boolean> {
   });
   const after = await stat(file);
   return before.size === after.size && before.mtimeMs === after.mtimeMs;
+}
+
+/** A DuckDB result as plain JavaScript (see `Cell`). */
+export function queryResult(reader: DuckDBResultReader): QueryResult {
+  const types = reader.columnTypes();
+  const isJson = types.map((t) => t.typeId === DuckDBTypeId.VARCHAR && t.alias === 'JSON');
+  return {
+    columns: reader.columnNames(),
+    types: types.map((t) => t.toString()),
+    rows: reader.getRows().map((row) => row.map((value, i) => toCell(value, isJson[i] ?? false))),
+  };
+}
+
+export function rowObjects<T>({ columns, rows }: QueryResult): T[] {
+  return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])) as T);
 }
 
 function toCell(value: DuckDBValue, json: boolean): Cell {

@@ -182,6 +182,14 @@ export class StoreWriter {
     }
   }
 
+  /**
+   * A second connection to the same database, for queries while the run writes: it sees what
+   * `commit()` made durable. The caller closes it before `close()`.
+   */
+  connectReader(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   /** Commits, folds the write-ahead log into the file (so it opens fast and copies alone) and closes. */
   async close(): Promise<void> {
     try {

@@ -1,3 +1,5 @@
+import { redactUrl, splitUrlCredentials } from '@jlt/core';
+
 export type FetchLike = typeof fetch;
 
 export interface HttpGetOptions {
@@ -9,36 +11,6 @@ export interface HttpGetOptions {
 /** Largest body read from a server; a larger answer is garbage for every surface jlt polls. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/**
- * A URL safe to put in logs and events: user info (`user:pass@`) is removed. Collectors never put
- * credentials in URLs, but a person may have written them into a scenario.
- */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
-/** fetch refuses URLs with user info; a bridge behind a proxy with basic auth gets it as a header instead. */
-function splitCredentials(url: string): { target: string; authorization?: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { target: url };
-  }
-  if (parsed.username === '' && parsed.password === '') return { target: url };
-  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-  parsed.username = '';
-  parsed.password = '';
-  return { target: parsed.toString(), authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
-}
 
 /** Why a GET failed, worded for a person; never contains request headers. */
 export class HttpGetError extends Error {
@@ -75,7 +47,7 @@ export interface HttpAnswer {
 /** GETs `url` and returns its status and body whatever the status; a network error or timeout throws an `HttpGetError`. */
 export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpAnswer> {
   const doFetch = options.fetch ?? fetch;
-  const { target, authorization } = splitCredentials(url);
+  const { target, authorization } = splitUrlCredentials(url);
   const headers = { ...options.headers, ...(authorization === undefined ? {} : { authorization }) };
   let response: Response;
   try {

@@ -1,4 +1,4 @@
-import type { PlacementRecord, Sample } from '@jlt/core';
+import { redactUrl, type PlacementRecord, type Sample } from '@jlt/core';
 import {
   jvbGauges,
   parseColibriStats,
@@ -9,7 +9,7 @@ import {
 } from '@jlt/jitsi';
 import type { BridgeEndpoint, Collector, CollectorRuntime, PollCounts } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
-import { httpGetJson, redactUrl } from './http-get.js';
+import { httpGetJson } from './http-get.js';
 import { pollTimeoutFor, startPoller, type Poller } from './poller.js';
 
 /** JVB recomputes its `/colibri/stats` gauges every 5 s (`videobridge.stats.interval`). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { authorizationHeader, type HttpCredentials } from '@jlt/core';
-import { httpGet, HttpGetError, redactUrl, snippet, type FetchLike } from './http-get.js';
+import { authorizationHeader, redactUrl, type HttpCredentials } from '@jlt/core';
+import { httpGet, HttpGetError, snippet, type FetchLike } from './http-get.js';
 
 /** Credentials for the query API; the values, never logged, come from environment variables the scenario names. */
 export type PrometheusCredentials = HttpCredentials;

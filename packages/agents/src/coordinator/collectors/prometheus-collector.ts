@@ -1,7 +1,6 @@
-import { resolveHttpCredentials, type CollectOptions, type Sample } from '@jlt/core';
+import { redactUrl, resolveHttpCredentials, type CollectOptions, type Sample } from '@jlt/core';
 import type { BridgeEndpoint, Collector, CollectorRuntime } from './collector.js';
 import { FailureReporter } from './failure-reporter.js';
-import { redactUrl } from './http-get.js';
 import { pollTimeoutFor, startPoller } from './poller.js';
 import { createPrometheusClient, type PrometheusCredentials, type PrometheusSeries } from './prometheus-api.js';
 

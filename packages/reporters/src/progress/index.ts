@@ -1,0 +1,2 @@
+export * from './status-terminal.js';
+export * from './progress-output.js';
