@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +34,22 @@ export function jlt(args: readonly string[], options: { timeoutMs?: number; env?
 }
 
 /** Starts the built CLI without waiting, for tests that signal it or read its output as it goes. */
-export function spawnJlt(args: readonly string[]): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [jltBin, ...args], { cwd: repoRoot, env: { ...process.env, JLT_TARGET_URL: '' } });
+export function spawnJlt(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): ChildProcess & { output: () => string; streams: () => { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [jltBin, ...args], { cwd: repoRoot, env: { ...process.env, JLT_TARGET_URL: '', ...env } });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return Object.assign(child, { output: () => output });
+  const streams = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    streams.stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    streams.stderr += chunk.toString();
+  });
+  return Object.assign(child, { output: () => output, streams: () => streams });
 }
 
 /** `until` at 100 ms: these conditions read files and process output of whole `jlt` runs. */
@@ -60,4 +71,40 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** The pids below `root` (Playwright puts Chromium in its own process group, so a group kill misses it). */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+export function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  for (const target of [pid, ...descendants(pid)]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

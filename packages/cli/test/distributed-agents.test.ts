@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, jlt, jltBin, queryResults as query, repoRoot, waitFor } from './cli-harness.js';
+import { descendants, freePort, jlt, jltBin, killTree, queryResults as query, repoRoot, waitFor } from './cli-harness.js';
 
 /**
  * Distributed runs with real processes: a coordinator (`jlt run --wait-agents 2 --listen …`) and
@@ -67,42 +67,6 @@ function startJlt(args: readonly string[]): Proc {
   return proc;
 }
 
-/** The pids below `root` (Playwright puts Chromium in its own process group, so a group kill misses it). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-function killTree(pid: number | undefined): void {
-  if (pid === undefined) return;
-  for (const target of [pid, ...descendants(pid)]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 async function exitCode(proc: Proc, timeoutMs: number): Promise<number | null | 'hung'> {
   return Promise.race([proc.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), timeoutMs))]);
 }
@@ -149,7 +113,8 @@ interface LossRun {
 
 /**
  * Coordinator waiting for two agents; `victim` connects first (so it is agent-1), then `survivor`.
- * Once both bots joined and samples flowed for 3 s, the victim's node process gets SIGKILL.
+ * Once both bots joined and the store holds 3 s of the victim's WebRTC samples, the victim's node
+ * process gets SIGKILL.
  */
 async function runWithLostAgent(policy: 'fail' | 'continue' | 'redistribute', survivorMaxBots: number): Promise<LossRun> {
   const file = await writeScenario(
@@ -163,7 +128,7 @@ placement: { onAgentLoss: ${policy} }
   );
   const out = join(dir, `loss-${policy}`);
   const port = await freePort();
-  const coordinator = startJlt(['run', file, '--out', out, '--wait-agents', '2', '--listen', `127.0.0.1:${port}`, '--token-file', tokenFile]);
+  const coordinator = startJlt(['run', file, '--results', out, '--wait-agents', '2', '--listen', `127.0.0.1:${port}`, '--token-file', tokenFile]);
   const listening = waitFor(() => coordinator.output().includes(`waiting for 2 agent(s) at ws://127.0.0.1:${port}`), 20_000, 'the coordinator to listen');
   await listening.catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${coordinator.output()}`);
@@ -178,8 +143,13 @@ placement: { onAgentLoss: ${policy} }
   await waitFor(() => coordinator.output().includes('bots joined 2/2'), 35_000, 'both bots to join').catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${outputs()}`);
   });
-  const joinedAt = Date.now();
-  await waitFor(() => Date.now() - joinedAt >= 3_000, 5_000, 'samples to flow');
+  const victimSampleSpanMs = async (): Promise<number> => {
+    const rows = await query(out, "select coalesce(max(epoch_ms(time)) - min(epoch_ms(time)), 0) as span from samples where agent = 'agent-1' and metric = 'webrtc_rtt_ms'");
+    return Number(rows[0]?.span ?? 0);
+  };
+  await waitFor(async () => (await victimSampleSpanMs()) >= 3_000, 20_000, "3 s of the victim's samples in the store").catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${outputs()}`);
+  });
   const victimPid = victim.child.pid!;
   const browsers = descendants(victimPid);
   const killedAtMs = Date.now();
@@ -211,7 +181,7 @@ thresholds:
 `,
     );
     const out = join(dir, 'two-local-agents');
-    const result = await jlt(['run', file, '--agents', '2', '--out', out], { timeoutMs: 90_000 });
+    const result = await jlt(['run', file, '--agents', '2', '--results', out], { timeoutMs: 90_000 });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const run = await readJson<RunJson>(join(out, 'run.json'));
     expect(run.status).toBe('passed');
@@ -235,7 +205,7 @@ thresholds:
   it('refuses an agent with a wrong token: the agent exits 4 with the reason, the coordinator names it and never logs a token', async () => {
     const file = await writeScenario('wrong-token', 'conferences: 1\nparticipantsPerConference: 1\nduration: 5s\n');
     const port = await freePort();
-    const coordinator = startJlt(['run', file, '--out', join(dir, 'wrong-token'), '--wait-agents', '1', '--listen', `127.0.0.1:${port}`, '--token-file', tokenFile]);
+    const coordinator = startJlt(['run', file, '--results', join(dir, 'wrong-token'), '--wait-agents', '1', '--listen', `127.0.0.1:${port}`, '--token-file', tokenFile]);
     await waitFor(() => coordinator.output().includes('waiting for 1 agent(s)'), 30_000, 'the coordinator to listen');
     const wrongTokenFile = join(dir, 'wrong-token-file');
     const wrongToken = 'not-the-token-0c8e1d4b';

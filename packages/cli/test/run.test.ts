@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, jlt, jltBin, queryResults as query, spawnJlt, waitFor } from './cli-harness.js';
+import { freePort, jlt, jltBin, queryResults as query } from './cli-harness.js';
 
 interface MetricSummary {
   count?: number;
@@ -30,9 +31,28 @@ describe('jlt run against the testbed', () => {
   it('runs testbed-smoke: 3 bots join, receive video and audio, and every sample names its bridge', async () => {
     const out = join(dir, 'smoke');
     const summaryFile = join(dir, 'smoke-summary.json');
-    const result = await jlt(['run', 'scenarios/testbed-smoke.yaml', '--out', out, '--summary-export', summaryFile], { timeoutMs: 170_000 });
+    // Outputs chosen on the command line replace the scenario's junit and json; a custom output
+    // that breaks on its first samples is reported once and stops neither the run nor the others.
+    const failing = join(dir, 'failing-output.mjs');
+    await writeFile(
+      failing,
+      `export default { name: 'failing', create: () => ({ name: 'failing', start: async () => {}, addSamples() { throw new Error('sink refused'); },
+        addEvents() {}, onRunEnd: async () => {}, stop: async () => {} }) };\n`,
+    );
+    const junitFile = join(dir, 'ci', 'junit.xml');
+    const ndjsonFile = join(dir, 'smoke.ndjson');
+    const result = await jlt(
+      ['run', 'scenarios/testbed-smoke.yaml', '--results', out, '--summary-export', summaryFile, '--out', `junit=${junitFile}`, '--out', `json=${ndjsonFile}`, '--out', failing],
+      { timeoutMs: 170_000 },
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain('✓');
+    expect(result.stdout).toContain(`    ✗ failing failed in addSamples: sink refused\n`);
+    expect(result.stdout).toContain(`  junit:   ${junitFile}\n`);
+    expect(result.stderr.match(/output "failing" failed/g)).toHaveLength(1);
+    const runJson = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { outputFailures: unknown[] };
+    expect(runJson.outputFailures).toEqual([{ output: 'failing', phase: 'addSamples', message: 'sink refused' }]);
+    expect(existsSync(join(out, 'junit.xml')), 'the default junit.xml is replaced by --out junit=FILE').toBe(false);
 
     const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as SummaryFile;
     expect(summary.bots).toEqual({ planned: 3, joined: 3, failed: 0 });
@@ -53,10 +73,9 @@ describe('jlt run against the testbed', () => {
     const untagged = await query(out, `select count(*) as n from samples where metric like 'webrtc_%' and (bridge is null or bridge <> 'jvb-1')`);
     expect(Number(untagged[0]!.n)).toBe(0);
 
-    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
-    const cases = summary.thresholds.length + 1;
-    expect(junit).toMatch(new RegExp(`<testsuite name="testbed-smoke" [^>]*tests="${cases}" failures="0" errors="0"`));
-    const ndjson = (await readFile(join(out, 'samples.ndjson'), 'utf8')).trim().split('\n');
+    const suite = new DOMParser().parseFromString(await readFile(junitFile, 'utf8'), 'text/xml').getElementsByTagName('testsuite')[0]!;
+    expect(['name', 'tests', 'failures', 'errors'].map((a) => suite.getAttribute(a))).toEqual(['testbed-smoke', String(summary.thresholds.length + 1), '0', '0']);
+    const ndjson = (await readFile(ndjsonFile, 'utf8')).trim().split('\n');
     expect(JSON.parse(ndjson.at(-1)!)).toMatchObject({ type: 'end', status: 'passed' });
   });
 
@@ -75,47 +94,23 @@ thresholds:
 `,
     );
     const out = join(dir, 'impossible');
-    const result = await jlt(['run', file, '--out', out], { timeoutMs: 150_000 });
+    const result = await jlt(['run', file, '--results', out], { timeoutMs: 150_000 });
     expect(result.code, result.stderr).toBe(99);
     expect(result.stdout).toMatch(/✗ 'max<0'/);
     const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { status: string };
     expect(run.status).toBe('thresholds-failed');
   });
 
-  it('fails fast with exit 3 and a clear message when the target URL is unreachable', async () => {
+  it('fails fast with exit 3 and a clear message when the target URL is unreachable, never showing its password', async () => {
     const port = await freePort();
     const file = join(dir, 'unreachable.yaml');
-    await writeFile(file, `name: unreachable\ntarget: { kind: jitsi, url: "http://127.0.0.1:${port}" }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n`);
-    const result = await jlt(['run', file, '--out', join(dir, 'unreachable')], { timeoutMs: 30_000 });
+    await writeFile(file, `name: unreachable\ntarget: { kind: jitsi }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n`);
+    const out = join(dir, 'unreachable');
+    const result = await jlt(['run', file, '--results', out, '--target-url', `http://bot:Canary-7f01@127.0.0.1:${port}`], { timeoutMs: 30_000 });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`target http://127.0.0.1:${port} is unreachable: ECONNREFUSED`);
+    expect(result.stderr).toContain(`target http://bot:***@127.0.0.1:${port}/ is unreachable: ECONNREFUSED`);
     expect(result.stderr).toContain('hint:');
+    expect(`${result.stdout}${result.stderr}${await readFile(join(out, 'run.json'), 'utf8')}`).not.toContain('Canary-7f01');
     expect(result.durationMs).toBeLessThan(15_000);
-  });
-
-  it('ends cleanly on SIGINT: bots leave, results are kept, exit code 130', async () => {
-    const file = join(dir, 'long.yaml');
-    await writeFile(
-      file,
-      `name: long
-target: { kind: testbed }
-conferences: 1
-participantsPerConference: 1
-duration: 5m
-media: { video: { width: 320, height: 180, fps: 10 }, audio: false }
-`,
-    );
-    const out = join(dir, 'interrupted');
-    const child = spawnJlt(['run', file, '--out', out]);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(() => /bots joined 1\/1/.test(child.output()), 120_000, 'the bot to join');
-    child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000))]);
-    expect(code, child.output()).toBe(130);
-    const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { status: string; bots: { state: string }[] };
-    expect(run.status).toBe('interrupted');
-    expect(run.bots.map((b) => b.state)).toEqual(['left']);
-    const samples = await query(out, "select count(*) as n from samples where metric = 'bot_join_success'");
-    expect(Number(samples[0]!.n)).toBe(1);
   });
 });

@@ -59,7 +59,7 @@ collect:
 `,
     );
     const out = join(dir, 'octo');
-    const child = spawnJlt(['run', file, '--out', out]);
+    const child = spawnJlt(['run', file, '--results', out]);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     const runJson = join(out, 'run.json');
