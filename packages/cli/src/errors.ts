@@ -12,8 +12,11 @@ export class UsageError extends Error {
   }
 }
 
-/** The classes every error a command can meet falls into, each with its exit code. */
-export type ErrorClass = 'config' | 'input' | 'target-unreachable' | 'agent-lost' | 'interrupted' | 'internal';
+/**
+ * The classes every error a command can meet falls into, each with its exit code. `tool`: a program
+ * jlt drives (helm, kubectl, ansible) failed, in its own words; not a bug of jlt, so no stack.
+ */
+export type ErrorClass = 'config' | 'input' | 'target-unreachable' | 'agent-lost' | 'interrupted' | 'tool' | 'internal';
 
 export interface ClassifiedError {
   class: ErrorClass;
@@ -31,6 +34,8 @@ const CLASS_OF_CODE: Record<ErrorCode, ErrorClass> = {
   FILE_NOT_FOUND: 'input',
   UNKNOWN_REGISTRY_NAME: 'input',
   TARGET_UNREACHABLE: 'target-unreachable',
+  PREFLIGHT_FAILED: 'input',
+  DEPLOY_STEP_FAILED: 'tool',
   AGENT_LOST: 'agent-lost',
   AGENT_REFUSED: 'agent-lost',
   INTERRUPTED: 'interrupted',
@@ -66,6 +71,7 @@ const PREFIX: Record<ErrorClass, string> = {
   'target-unreachable': 'error: ',
   'agent-lost': 'error: ',
   interrupted: '',
+  tool: 'error: ',
   internal: 'internal error: ',
 };
 
