@@ -48,13 +48,13 @@ function coordinatorOptions(overrides: Partial<CoordinatorOptions> & Pick<Coordi
   };
 }
 
-function startAgent(channel: MessageChannel, options: { token?: string; maxBots?: number; signal?: AbortSignal; name?: string } = {}): Promise<SessionEnd> {
+function startAgent(channel: MessageChannel, options: { token?: string; maxBots?: number; cores?: number; signal?: AbortSignal; name?: string } = {}): Promise<SessionEnd> {
   return runAgentSession({
     channel,
     token: options.token ?? 'secret-token',
     name: options.name ?? 'test-agent',
     version: 'test',
-    capacity: { cores: 2, memoryBytes: 1e9, maxBots: options.maxBots ?? 10 },
+    capacity: { cores: options.cores ?? 2, memoryBytes: 1e9, maxBots: options.maxBots ?? 10 },
     createShare: fakeShareFactory(),
     logger: quiet,
     signal: options.signal ?? new AbortController().signal,
@@ -290,17 +290,7 @@ describe('Coordinator with agents over real channels', () => {
     const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 4, 300) }));
     const [coordinatorSide, agentSide] = createChannelPair();
     coordinator.addChannel(coordinatorSide);
-    const session = runAgentSession({
-      channel: agentSide,
-      token: 'secret-token',
-      name: 'one-core',
-      version: 'test',
-      capacity: { cores: 1, memoryBytes: 1e9, maxBots: 4 },
-      createShare: fakeShareFactory(),
-      logger: quiet,
-      signal: new AbortController().signal,
-      initialExchanges: 3,
-    });
+    const session = startAgent(agentSide, { name: 'one-core', cores: 1, maxBots: 4 });
     expect((await coordinator.run()).status).toBe('completed');
     await session;
     const warnings = out.events.filter((e) => e.kind === 'agent-oversubscribed');

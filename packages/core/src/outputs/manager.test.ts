@@ -3,6 +3,7 @@ import type { Logger, LogLevel } from '../context.js';
 import { JltError } from '../errors.js';
 import type { Sample } from '../metrics/sample.js';
 import type { PlacementRecord } from '../metrics/placement.js';
+import { quietOutput } from '../test-support/quiet-output.js';
 import { OutputManager, type RunEnd } from './manager.js';
 import type { Output, RunInfo, RunResult } from './output.js';
 
@@ -46,19 +47,6 @@ class FakeOutput implements Output {
     await new Promise((r) => setTimeout(r, 5));
     this._enter('stop');
   }
-}
-
-/** An output that does nothing, as an object literal that tests can override method by method. */
-function quietOutput(name: string, overrides: Partial<Output> = {}): Output {
-  return {
-    name,
-    start: async () => undefined,
-    addSamples: () => undefined,
-    addEvents: () => undefined,
-    onRunEnd: async () => undefined,
-    stop: async () => undefined,
-    ...overrides,
-  };
 }
 
 function recordingLogger(): Logger & { lines: [LogLevel, string][] } {

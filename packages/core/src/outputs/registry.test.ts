@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createStreamLogger, type RunContext } from '../context.js';
 import { JltError } from '../errors.js';
+import { quietOutput } from '../test-support/quiet-output.js';
 import type { Output, OutputContext } from './output.js';
 import { OutputRegistry, defineOutput, loadOutputModule, outputEntryFromModule } from './registry.js';
 
@@ -23,14 +24,7 @@ const context: OutputContext = {
 };
 
 function nullOutput(name: string, log: unknown[]): Output {
-  return {
-    name,
-    start: async () => undefined,
-    addSamples: () => undefined,
-    addEvents: () => undefined,
-    onRunEnd: async () => undefined,
-    stop: async () => void log.push(`${name} stopped`),
-  };
+  return quietOutput(name, { stop: async () => void log.push(`${name} stopped`) });
 }
 
 const junitLike = (created: unknown[]) =>
