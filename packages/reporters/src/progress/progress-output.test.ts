@@ -73,7 +73,10 @@ describe('ProgressOutput', () => {
     await output.start();
     output.addEvents([runPhaseEvent(clock, { phase: 'target' })]);
     expect(stream.chunks).toEqual(['starting the target…\n']);
-    output.addEvents([runPhaseEvent(clock, { phase: 'running', startedAt: T0, totalMs: 23_000 })]);
+    clock += 4_000;
+    vi.advanceTimersByTime(4_000);
+    // The phase change prints at once and starts the next 10 s from there.
+    output.addEvents([runPhaseEvent(clock, { phase: 'running', startedAt: clock, totalMs: 23_000 })]);
     clock += 10_000;
     vi.advanceTimersByTime(10_000);
     clock += 10_000;

@@ -63,6 +63,12 @@ export class ProgressOutput implements Output {
   }
 
   async start(): Promise<void> {
+    this.schedule();
+  }
+
+  /** (Re)starts the period; a plain line printed for a phase change starts the next 10 s anew. */
+  private schedule(): void {
+    clearInterval(this.timer);
     const interactive = this.options.terminal.interactive;
     const every = interactive ? (this.options.redrawMs ?? 1_000) : (this.options.lineEveryMs ?? 10_000);
     this.timer = setInterval(() => this.tick(), every);
@@ -163,7 +169,10 @@ export class ProgressOutput implements Output {
   private show(): void {
     this.shownPhase = this.displayPhase();
     if (this.options.terminal.interactive) this.options.terminal.setStatus(this.statusLines());
-    else this.options.terminal.write(`${this.line()}\n`);
+    else {
+      this.options.terminal.write(`${this.line()}\n`);
+      if (this.timer !== undefined) this.schedule();
+    }
   }
 
   private halt(): void {

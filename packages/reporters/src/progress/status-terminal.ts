@@ -4,7 +4,7 @@ import type { Writable } from '@jlt/core';
 export interface TerminalStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
-  /** Width in characters, for a terminal. */
+  /** Width in characters, for a terminal; 0 or absent when unknown (a pty without a size). */
   readonly columns?: number;
 }
 
@@ -62,7 +62,7 @@ export class StatusTerminal implements Writable {
   private draw(): string {
     if (this.status.length === 0) return '';
     // A line wider than the terminal would wrap and throw off the line count the next erase uses.
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     this.drawnLines = this.status.length;
     return this.status.map((line) => `${line.length > width ? `${line.slice(0, width - 1)}…` : line}\n`).join('');
   }
