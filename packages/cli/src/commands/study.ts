@@ -33,7 +33,7 @@ const study: JltCommand = {
         ...(agents === undefined ? {} : { agents }),
       },
       ctx,
-      { runScenario, applyDeploy },
+      { runScenario: (options) => runScenario(options, ctx), applyDeploy },
     );
     return { exitCode: outcome.exitCode };
   },

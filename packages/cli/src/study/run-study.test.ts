@@ -56,11 +56,11 @@ const EXIT: Record<RunStatus, number> = { passed: 0, 'thresholds-failed': 99, ab
  */
 function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = () => 'passed'): { run: RunScenarioFn; calls: string[] } {
   const calls: string[] = [];
-  const run: RunScenarioFn = async (file, overrides) => {
+  const run: RunScenarioFn = async ({ file, resultsDir }) => {
     const { scenario } = await loadScenarioFile(file);
     const { target } = scenario;
     if (target.kind === 'page') throw new Error('expected a testbed or Jitsi target');
-    const results = overrides.out!;
+    const results = resultsDir!;
     calls.push(`${scenario.name}/${target.kind === 'testbed' ? target.bridges : target.url}`);
     const decision = decide(calls.length, file);
     if (decision instanceof Error) throw decision;

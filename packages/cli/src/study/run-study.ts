@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, formatDuration, isJltError, loadStudyFile, type RunContext, type StudyRun, type StudyState } from '@jlt/core';
 import type { StudyIndex, StudyIndexComparison } from '@jlt/reporters';
-import type { RunOutcome, RunOverrides } from '../run/run-scenario.js';
+import type { RunOutcome } from '../run/run-scenario.js';
+import type { RunOptions } from '../run/run-options.js';
 
 export interface StudyOverrides {
   /** The study directory; default `results/study-<name>` under the working directory. */
@@ -22,8 +23,8 @@ export interface StudyOutcome {
   skipped: number;
 }
 
-/** The library function behind `jlt run`; injected so tests can stand in for real runs. */
-export type RunScenarioFn = (file: string, overrides: RunOverrides, ctx: RunContext) => Promise<RunOutcome>;
+/** The library function behind `jlt run`, bound to the command's context; injected so tests can stand in for real runs. */
+export type RunScenarioFn = (options: RunOptions) => Promise<RunOutcome>;
 
 export type DeploySpec = Extract<StudyState, { deploy: unknown }>['deploy'];
 
@@ -138,7 +139,8 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
     const scenarioCopy = join(runDir, SCENARIO_COPY);
     await writeFile(scenarioCopy, run.scenarioText);
     ran++;
-    const code = await deps.runScenario(scenarioCopy, { out: runDir, ...(overrides.agents === undefined ? {} : { agents: overrides.agents }) }, ctx).then(
+    const options: RunOptions = { file: scenarioCopy, resultsDir: runDir, outputs: [], report: true, ...(overrides.agents === undefined ? {} : { agents: overrides.agents }) };
+    const code = await deps.runScenario(options).then(
       (outcome) => outcome.exitCode,
       (error: unknown) => {
         say(`${position} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,5 @@
-import { formatValue, type MetricInfo } from '@jlt/core';
+import type { MetricInfo } from '@jlt/core';
+import { formatValue } from '../summary/format-value.js';
 import type { Comparison, ComparisonRow, Delta, RowTest, Verdict } from './comparison.js';
 
 /** Wording shared by the Markdown and HTML comparisons. */
