@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarioText, type Scenario } from '@jlt/core';
-import { DEFAULT_OUTPUTS, builtinOutputRegistry } from '@jlt/reporters';
+import { OutputRegistry, loadScenarioText, type Scenario } from '@jlt/core';
+import { quietOutput } from '@jlt/core/test-support';
+import { DEFAULT_OUTPUTS, REPORT_OUTPUT, builtinOutputRegistry, junitOutput } from '@jlt/reporters';
 import { parseOutputFlag } from './output-flags.js';
 import { selectOutputs } from './output-selection.js';
 
@@ -21,8 +22,8 @@ function scenario(outputs = ''): Scenario {
   return loadScenarioText(`name: s\ntarget: { kind: testbed }\nconferences: 1\nparticipantsPerConference: 1\nduration: 1s\n${outputs}`, 's.yaml').scenario;
 }
 
-const select = (flags: string[], outputs = '', withoutDefault?: string) =>
-  selectOutputs(builtinOutputRegistry(), {
+const select = (flags: string[], outputs = '', withoutDefault?: string, registry = builtinOutputRegistry()) =>
+  selectOutputs(registry, {
     requests: flags.map(parseOutputFlag),
     scenario: scenario(outputs),
     defaults: [...DEFAULT_OUTPUTS],
@@ -31,8 +32,9 @@ const select = (flags: string[], outputs = '', withoutDefault?: string) =>
   });
 
 describe('selectOutputs', () => {
-  it('writes the default outputs when nothing is named', async () => {
-    expect(await select([])).toEqual([{ name: 'junit', options: {}, from: 'default' }]);
+  it('writes the default outputs the registry holds when nothing is named', async () => {
+    expect((await select([])).map((o) => o.name)).toEqual(DEFAULT_OUTPUTS.filter((name) => builtinOutputRegistry().has(name)));
+    expect(await select([])).toContainEqual({ name: 'junit', options: {}, from: 'default' });
   });
 
   it('maps NAME=ARG to the option the output names, and replaces the default and the scenario entry of that name', async () => {
@@ -45,10 +47,18 @@ describe('selectOutputs', () => {
 
   it('drops the default named by --no-report, and only it', async () => {
     expect(await select([], '', 'junit')).toEqual([]);
+    const withReport = new OutputRegistry().register(junitOutput).register({ ...junitOutput, name: REPORT_OUTPUT, create: () => quietOutput(REPORT_OUTPUT) });
+    expect((await select([], '', undefined, withReport)).map((o) => o.name)).toEqual([REPORT_OUTPUT, 'junit']);
+    expect((await select([], '', REPORT_OUTPUT, withReport)).map((o) => o.name)).toEqual(['junit']);
+  });
+
+  it('leaves out a default the registry does not hold (the report where it is not registered)', async () => {
+    expect(DEFAULT_OUTPUTS).toContain(REPORT_OUTPUT);
+    expect(await select([], '', undefined, new OutputRegistry().register(junitOutput))).toEqual([{ name: 'junit', options: {}, from: 'default' }]);
   });
 
   it('refuses an unknown name, listing the known ones, and an argument an output does not take', async () => {
-    await expect(select(['influx'])).rejects.toMatchObject({ exitCode: 2, message: 'unknown output "influx"; available: json, junit' });
+    await expect(select(['influx'])).rejects.toMatchObject({ exitCode: 2, message: 'unknown output "influx"; available: influxdb, json, junit, prometheus' });
     await expect(select(['./plain.mjs=x'])).rejects.toMatchObject({ exitCode: 2, message: 'output "plain" takes no argument (got --out ./plain.mjs=x)' });
   });
 

@@ -13,7 +13,10 @@ export interface OutputChoice {
   /** `--out` flags, in order; module paths are loaded and registered first. */
   requests: readonly OutputRequest[];
   scenario: Scenario;
-  /** Outputs every run writes unless named explicitly (DEFAULT_OUTPUTS). */
+  /**
+   * Outputs every run writes unless named explicitly (DEFAULT_OUTPUTS). They are the tool's choice,
+   * not the user's: one the registry does not hold is left out, not an error.
+   */
   defaults: readonly string[];
   /** `--no-report` drops this one from the defaults. */
   withoutDefault?: string;
@@ -55,7 +58,7 @@ export async function selectOutputs(registry: OutputRegistry, choice: OutputChoi
     .map((o): SelectedOutput => ({ name: o.name, options: o.options, from: 'scenario' }));
   const named = new Set([...flagged, ...fromScenario.map((o) => o.name)]);
   const defaults = choice.defaults
-    .filter((name) => !named.has(name) && name !== choice.withoutDefault)
+    .filter((name) => !named.has(name) && name !== choice.withoutDefault && registry.has(name))
     .map((name): SelectedOutput => ({ name, options: {}, from: 'default' }));
   const selected = [...defaults, ...fromScenario, ...fromFlags];
   for (const output of selected) {

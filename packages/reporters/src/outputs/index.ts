@@ -17,12 +17,12 @@ export function builtinOutputRegistry(): OutputRegistry {
   return new OutputRegistry().register(jsonOutput).register(junitOutput).register(prometheusOutput).register(influxdbOutput);
 }
 
+/** The output `--no-report` turns off: the HTML report. */
+export const REPORT_OUTPUT = 'html';
+
 /**
  * Outputs every run writes into its results directory (default options) unless the scenario or
- * `--out` names that output itself. The HTML report's output joins this list where it is registered
- * above; `--no-report` takes it out again.
+ * `--out` names that output itself; `--no-report` takes the report out. A default the registry
+ * does not hold is skipped (see selectOutputs), so the report joins runs where it is registered.
  */
-export const DEFAULT_OUTPUTS: readonly string[] = ['junit'];
-
-/** The output `--no-report` turns off. */
-export const REPORT_OUTPUT = 'html';
+export const DEFAULT_OUTPUTS: readonly string[] = [REPORT_OUTPUT, 'junit'];
