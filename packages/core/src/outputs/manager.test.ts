@@ -187,4 +187,16 @@ describe('OutputManager', () => {
     });
     expect(manager.files).toEqual([{ output: 'junit', path: '/r/junit.xml' }]);
   });
+
+  it("gives later outputs each live output's sample counts as they stand after its onRunEnd", async () => {
+    const counts = { written: 10, dropped: 0 };
+    const live: Output = { ...quietOutput('prometheus', { onRunEnd: async () => void Object.assign(counts, { written: 12, dropped: 3 }) }), sampleCounts: counts };
+    let deliveries: RunResult['deliveries'] = [];
+    const summary = quietOutput('summary', { onRunEnd: async (r) => void (deliveries = r.deliveries) });
+    const manager = new OutputManager([quietOutput('junit'), live, summary], recordingLogger());
+    await manager.start(run);
+    await manager.runEnd(result);
+    await manager.stop();
+    expect(deliveries).toEqual([{ output: 'prometheus', written: 12, dropped: 3 }]);
+  });
 });

@@ -3,12 +3,12 @@ import { JltError, isJltError } from '../errors.js';
 import type { OutputFailureRecord } from '../insights.js';
 import type { PlacementRecord } from '../metrics/placement.js';
 import type { RunEvent, Sample } from '../metrics/sample.js';
-import type { Output, OutputFile, RunInfo, RunResult } from './output.js';
+import type { Output, OutputDelivery, OutputFile, RunInfo, RunResult } from './output.js';
 
 export type OutputPhase = 'start' | 'addSamples' | 'addEvents' | 'addPlacement' | 'onRunEnd' | 'stop';
 
 /** What the run hands `runEnd`; the manager adds what it knows itself (failures, files written). */
-export type RunEnd = Omit<RunResult, 'outputFailures' | 'files'>;
+export type RunEnd = Omit<RunResult, 'outputFailures' | 'files' | 'deliveries'>;
 
 export interface OutputFailure {
   output: string;
@@ -29,6 +29,7 @@ export class OutputManager {
   private readonly _broken = new Set<Output>();
   private readonly _failures: OutputFailure[] = [];
   private readonly _files: OutputFile[] = [];
+  private readonly _deliveries: OutputDelivery[] = [];
   private _stopping: Promise<void> | undefined;
 
   constructor(outputs: readonly Output[], logger: Logger) {
@@ -111,14 +112,15 @@ export class OutputManager {
 
   /**
    * Tells every started output, in start order, that the run is over. Each one gets the failures
-   * and the files written so far, so the last output (the end summary) sees those of all before it.
+   * the files written and the live outputs' deliveries so far, so the last output (the end summary) sees those of all before it.
    * Never rejects.
    */
   async runEnd(end: RunEnd): Promise<void> {
     for (const output of this._started) {
       try {
-        await output.onRunEnd({ ...end, outputFailures: this.failureRecords(), files: [...this._files] });
+        await output.onRunEnd({ ...end, outputFailures: this.failureRecords(), files: [...this._files], deliveries: [...this._deliveries] });
         for (const path of output.writtenFiles?.() ?? []) this._files.push({ output: output.name, path });
+        if (output.sampleCounts !== undefined) this._deliveries.push({ output: output.name, ...output.sampleCounts });
       } catch (error) {
         this._fail(output, 'onRunEnd', error);
       }

@@ -39,6 +39,18 @@ export interface RunResult {
   outputFailures: readonly OutputFailureRecord[];
   /** Files the outputs before this one wrote (`writtenFiles`), filled in the same way. */
   files: readonly OutputFile[];
+  /** What the live outputs before this one delivered (`sampleCounts`), filled in the same way. */
+  deliveries: readonly OutputDelivery[];
+}
+
+/** How many run samples a live output wrote to its destination and dropped, for the end summary. */
+export interface SampleCounts {
+  written: number;
+  dropped: number;
+}
+
+export interface OutputDelivery extends SampleCounts {
+  output: string;
 }
 
 /** A file an output wrote, for the end summary to point at. */
@@ -95,6 +107,11 @@ export interface Output {
   stop(): Promise<void>;
   /** Files written by the end of `onRunEnd` (a report, JUnit), for the end summary. Optional. */
   writtenFiles?(): readonly string[];
+  /**
+   * A live output's delivery to its destination, final once its `onRunEnd` resolved (so such an
+   * output sends what is left at `onRunEnd`, not only at `stop`), for the end summary. Optional.
+   */
+  readonly sampleCounts?: SampleCounts;
 }
 
 /** A value bound to a `?` or `$1` parameter of a results query. */

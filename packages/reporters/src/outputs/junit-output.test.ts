@@ -19,7 +19,7 @@ function result(status: RunResult['status'], thresholds: Summary['thresholds'], 
     metrics: {},
     droppedSamples: 0,
   };
-  return { status, endedAt: 20_500, thresholds: [], summary, insights, outputFailures: [], files: [] };
+  return { status, endedAt: 20_500, thresholds: [], summary, insights, outputFailures: [], files: [], deliveries: [] };
 }
 
 const rtt = (passed: boolean, observed: number | null): Summary['thresholds'][number] => ({

@@ -67,9 +67,9 @@ describe('formatValue', () => {
 });
 
 describe('formatEndOfRun', () => {
-  const end = (extra: Partial<Pick<RunResult, 'insights' | 'outputFailures' | 'files'>>) =>
+  const end = (extra: Partial<Pick<RunResult, 'insights' | 'outputFailures' | 'files' | 'deliveries'>>) =>
     formatEndOfRun(
-      { summary: summary(), insights: [], outputFailures: [], files: [], ...extra },
+      { summary: summary(), insights: [], outputFailures: [], files: [], deliveries: [], ...extra },
       { color: false, resultsDir: '/work/results/r-42', cwd: '/work' },
     ).split('\n');
 
@@ -113,9 +113,25 @@ describe('formatEndOfRun', () => {
     ]);
   });
 
+  it("lists each live output's written and dropped samples, in digit groups, before the files", () => {
+    const lines = end({
+      deliveries: [
+        { output: 'prometheus', written: 12_345, dropped: 0 },
+        { output: 'influxdb', written: 0, dropped: 1_234_567 },
+      ],
+      files: [{ output: 'junit', path: '/work/results/r-42/junit.xml' }],
+    });
+    expect(lines.slice(-5, -1)).toEqual([
+      '  prometheus: 12 345 samples written, 0 dropped',
+      '  influxdb:   0 samples written, 1 234 567 dropped',
+      '  junit:      results/r-42/junit.xml',
+      '  results:    results/r-42',
+    ]);
+  });
+
   it('paints the banner only with colour on', () => {
     const colored = formatEndOfRun(
-      { summary: summary(), insights: [{ rule: 'saturated-agent', severity: 'untrustworthy', message: 'saturated' }], outputFailures: [], files: [] },
+      { summary: summary(), insights: [{ rule: 'saturated-agent', severity: 'untrustworthy', message: 'saturated' }], outputFailures: [], files: [], deliveries: [] },
       { color: true, resultsDir: '/r' },
     );
     expect(colored.split('\n')[0]).toContain('\x1b[1;41;97m UNTRUSTWORTHY \x1b[0m');

@@ -91,8 +91,8 @@ const SEVERITY_ORDER: Record<Insight['severity'], number> = { untrustworthy: 0, 
 
 /**
  * What a person reads when `jlt run` ends: a loud banner when the numbers cannot be trusted, the
- * k6-style summary, then the insights' warnings, the outputs that failed, the files written (the
- * HTML report first) and the results directory.
+ * k6-style summary, then the insights' warnings, the outputs that failed, what each live output
+ * delivered, the files written (the HTML report first) and the results directory.
  */
 export function formatEndOfRun(result: Pick<RunResult, 'summary' | 'insights' | 'outputFailures' | 'files'>, options: FormatEndOfRunOptions): string {
   const { red, yellow, dim, bold, alarm } = painter(options.color);
@@ -125,8 +125,17 @@ export function formatEndOfRun(result: Pick<RunResult, 'summary' | 'insights' | 
     return path.slice(options.cwd.length + 1);
   };
   const label = (output: string): string => (output === 'html' ? 'report' : output);
-  const width = Math.max('results'.length, ...files.map((f) => label(f.output).length)) + 1;
+  const width = Math.max('results'.length, ...files.map((f) => label(f.output).length), ...result.deliveries.map((d) => d.output.length)) + 1;
+  for (const delivery of result.deliveries) {
+    const dropped = `${groupDigits(delivery.dropped)} dropped`;
+    lines.push(`  ${`${delivery.output}:`.padEnd(width + 1)}${groupDigits(delivery.written)} samples written, ${delivery.dropped > 0 ? yellow(dropped) : dropped}`);
+  }
   for (const file of files) lines.push(`  ${`${label(file.output)}:`.padEnd(width + 1)}${shown(file.path)}`);
   lines.push(`  ${'results:'.padEnd(width + 1)}${shown(options.resultsDir)}`, '');
   return lines.join('\n');
+}
+
+/** 12345 → "12 345": counts a reader compares at a glance. */
+function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ' ');
 }

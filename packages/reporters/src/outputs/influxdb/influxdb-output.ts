@@ -42,6 +42,8 @@ export class InfluxdbOutput implements Output {
   private readonly buffer = new SampleBuffer({ maxItems: MAX_BUFFERED_SAMPLES });
   private readonly flusher: PeriodicFlusher;
   private readonly counts: LiveOutputCounts;
+  /** The final flush, once: at `onRunEnd`, or at `stop` when the run never got there. */
+  private finished: Promise<void> | undefined;
   private readonly token: string | undefined;
   private writeApi: WriteApi | undefined;
   private encoder: LineProtocolEncoder | undefined;
@@ -109,9 +111,18 @@ export class InfluxdbOutput implements Output {
 
   addEvents(): void {}
 
-  async onRunEnd(_result: RunResult): Promise<void> {}
+  /** Every sample is in: sends what is left now, so `sampleCounts` is final for the end summary. */
+  onRunEnd(_result: RunResult): Promise<void> {
+    return this.stop();
+  }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.finished ??= this.finish();
+    return this.finished;
+  }
+
+  /** Flushes what is left within one request timeout, waits for the client's retries, then reports the counts. */
+  private async finish(): Promise<void> {
     const deadline = Date.now() + this.options.timeout;
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.timeout)));
@@ -130,7 +141,7 @@ export class InfluxdbOutput implements Output {
     return this.handed - this.counts.writtenCount - this.counts.droppedCount;
   }
 
-  /** Run samples written and dropped; final after `stop`. */
+  /** Run samples written and dropped; final once `onRunEnd` (or `stop`) resolved. */
   get sampleCounts(): { written: number; dropped: number } {
     return { written: this.counts.writtenCount, dropped: this.counts.droppedCount };
   }

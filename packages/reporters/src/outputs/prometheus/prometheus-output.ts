@@ -51,6 +51,8 @@ export class PrometheusOutput implements Output {
   private readonly headers: Record<string, string>;
   private readonly fetch: typeof fetch;
   private readonly counts: LiveOutputCounts;
+  /** The final flush, once: at `onRunEnd`, or at `stop` when the run never got there. */
+  private finished: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private series: RemoteWriteSeries | undefined;
   private requests = 0;
@@ -89,10 +91,18 @@ export class PrometheusOutput implements Output {
 
   addEvents(): void {}
 
-  async onRunEnd(_result: RunResult): Promise<void> {}
+  /** Every sample is in: sends what is left now, so `sampleCounts` is final for the end summary. */
+  onRunEnd(_result: RunResult): Promise<void> {
+    return this.stop();
+  }
+
+  stop(): Promise<void> {
+    this.finished ??= this.finish();
+    return this.finished;
+  }
 
   /** Flushes what is left, giving the last write at most one request timeout, then reports the counts. */
-  async stop(): Promise<void> {
+  private async finish(): Promise<void> {
     this.stopDeadline = Date.now() + this.options.timeout;
     const giveUp = setTimeout(() => this.stopping.abort(), this.options.timeout);
     try {
@@ -105,7 +115,7 @@ export class PrometheusOutput implements Output {
     this.counts.report(`${this.seriesSamples} remote-write samples in ${this.requests} requests`);
   }
 
-  /** Run samples written and dropped; final after `stop`. */
+  /** Run samples written and dropped; final once `onRunEnd` (or `stop`) resolved. */
   get sampleCounts(): { written: number; dropped: number } {
     return { written: this.counts.writtenCount, dropped: this.counts.droppedCount };
   }
