@@ -94,7 +94,7 @@ const SEVERITY_ORDER: Record<Insight['severity'], number> = { untrustworthy: 0, 
  * k6-style summary, then the insights' warnings, the outputs that failed, what each live output
  * delivered, the files written (the HTML report first) and the results directory.
  */
-export function formatEndOfRun(result: Pick<RunResult, 'summary' | 'insights' | 'outputFailures' | 'files'>, options: FormatEndOfRunOptions): string {
+export function formatEndOfRun(result: Pick<RunResult, 'summary' | 'insights' | 'outputFailures' | 'files' | 'deliveries'>, options: FormatEndOfRunOptions): string {
   const { red, yellow, dim, bold, alarm } = painter(options.color);
   const lines: string[] = [];
   const untrustworthy = result.insights.filter((i) => i.severity === 'untrustworthy');
