@@ -35,13 +35,26 @@ function expectNoStack(result: CliResult): void {
 }
 
 describe('jlt validate', () => {
-  it('accepts every committed scenario', async () => {
+  it('accepts every committed scenario and study, each checked with its own schema', async () => {
     const files = (await readdir(join(root, 'scenarios'))).filter((f) => f.endsWith('.yaml')).map((f) => `scenarios/${f}`);
     expect(files.length).toBeGreaterThanOrEqual(6);
     const result = await jlt('validate', ...files);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     for (const file of files) expect(result.stdout).toContain(`ok ${file} (`);
+    expect(result.stdout).toContain('ok scenarios/study-testbed.yaml (study: 2 states × 2 scenarios)\n');
+    expect(result.stdout.match(/\(study: /g)).toHaveLength(files.filter((f) => f.includes('/study-')).length);
+  });
+
+  it('reports a bad study with its file and line, as a study', async () => {
+    const file = join(dir, 'study-bad.yaml');
+    await writeFile(file, `name: bad\nstates:\n  - name: one\n    testbed: { bridges: 0 }\nscenarios:\n  - ${join(root, 'scenarios/testbed-1x4.yaml')}\n  - missing.yaml\n`);
+    const result = await jlt('validate', file);
+    expect(result.code).toBe(2);
+    expectNoStack(result);
+    expect(result.stderr).toMatch(new RegExp(`^${file}:4:`, 'm'));
+    expect(result.stderr).toMatch(new RegExp(`^${file}:7: .*missing\\.yaml`, 'm'));
+    expect(result.stderr).toContain('hint: see scenarios/study.schema.json');
   });
 
   it('reports every problem of every file at once, with lines, and exits 2', async () => {

@@ -1,22 +1,40 @@
-import { ExitCode, formatConfigIssue, isJltError } from '@jlt/core';
+import { resolve } from 'node:path';
+import { ExitCode, formatConfigIssue, isJltError, type JltError } from '@jlt/core';
 import type { JltCommand } from './index.js';
 
-/** `jlt validate FILE...`: every problem of every file at once; `ok FILE` for the good ones. */
+/**
+ * `jlt validate FILE...`: every problem of every file at once; `ok FILE` for the good ones. A study
+ * file (top-level `states:`/`scenarios:`) is checked as a study, with the scenarios it names.
+ */
 const validate: JltCommand = {
   command: 'validate <files..>',
-  describe: 'Check scenario files and report every problem with its file and line',
+  describe: 'Check scenario and study files and report every problem with its file and line',
   builder: (yargs) =>
     yargs
-      .positional('files', { type: 'string', array: true, describe: 'Scenario YAML files', demandOption: true })
-      .example('$0 validate scenarios/*.yaml', 'check every scenario'),
+      .positional('files', { type: 'string', array: true, describe: 'Scenario or study YAML files', demandOption: true })
+      .example('$0 validate scenarios/*.yaml', 'check every scenario and study'),
   async run(args, ctx) {
-    const { validateScenarioFiles, describePlan, ConfigError } = await import('@jlt/core');
+    const { validateScenarioFiles, describePlan, isStudyFile, loadStudyFile, plural, ConfigError } = await import('@jlt/core');
     const files = (args.files as string[] | undefined) ?? [];
-    const results = await validateScenarioFiles(files, { env: ctx.env });
+    const results = await Promise.all(
+      files.map(async (file): Promise<{ file: string; described?: string; error?: JltError }> => {
+        if (!(await isStudyFile(resolve(ctx.cwd, file)))) {
+          const [result] = await validateScenarioFiles([file], { env: ctx.env });
+          return { file, ...(result!.loaded ? { described: describePlan(result!.loaded.plan) } : { error: result!.error! }) };
+        }
+        try {
+          const { study, scenarios } = await loadStudyFile(file);
+          return { file, described: `study: ${plural(study.states.length, 'state')} × ${plural(scenarios.length, 'scenario')}` };
+        } catch (error) {
+          if (isJltError(error)) return { file, error };
+          throw error;
+        }
+      }),
+    );
     const hints = new Set<string>();
     for (const result of results) {
-      if (result.loaded) {
-        ctx.stdout.write(`ok ${result.file} (${describePlan(result.loaded.plan)})\n`);
+      if (result.described !== undefined) {
+        ctx.stdout.write(`ok ${result.file} (${result.described})\n`);
         continue;
       }
       const error = result.error;
@@ -28,7 +46,7 @@ const validate: JltCommand = {
       if (error?.hint) hints.add(error.hint);
     }
     for (const hint of hints) ctx.stderr.write(`hint: ${hint}\n`);
-    return { exitCode: results.every((r) => r.loaded) ? ExitCode.passed : ExitCode.invalidInput };
+    return { exitCode: results.every((r) => r.described !== undefined) ? ExitCode.passed : ExitCode.invalidInput };
   },
 };
 

@@ -15,7 +15,8 @@ export function describePlan(plan: Plan): string {
   return `${shape}, ${plural(plan.bots.length, 'bot')} ${start}, then ${formatSeconds(plan.holdMs)}${roles}`;
 }
 
-function plural(count: number, noun: string): string {
+/** `1 bot`, `3 bots`: a count with its noun, plural by adding s. */
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 

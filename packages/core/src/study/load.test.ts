@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { undocumentedProperties } from '../test-support/json-schema.js';
 import { ConfigError } from '../errors.js';
-import { loadStudyFile } from './load.js';
+import { isStudyFile, loadStudyFile } from './load.js';
 import { studyJsonSchema } from './schema.js';
 
 const scenariosDir = fileURLToPath(new URL('../../../../scenarios/', import.meta.url));
@@ -164,5 +164,17 @@ describe('study JSON Schema', () => {
       expect(loaded.runs.length).toBeGreaterThan(0);
       expect((await readFile(`${scenariosDir}${name}`, 'utf8')).split('\n')[0]).toBe('# yaml-language-server: $schema=./study.schema.json');
     }
+  });
+});
+
+describe('isStudyFile', () => {
+  it('tells every committed study from every committed scenario, and is false for files it cannot read or parse', async () => {
+    const files = (await readdir(scenariosDir)).filter((f) => f.endsWith('.yaml'));
+    const studies = files.filter((f) => f.startsWith('study-'));
+    expect(studies.length).toBeGreaterThan(0);
+    for (const file of files) expect(await isStudyFile(join(scenariosDir, file)), file).toBe(studies.includes(file));
+    await writeFile(join(dir, 'broken.yaml'), 'states: [\n');
+    expect(await isStudyFile(join(dir, 'broken.yaml'))).toBe(false);
+    expect(await isStudyFile(join(dir, 'missing.yaml'))).toBe(false);
   });
 });

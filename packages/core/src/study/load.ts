@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type * as z from 'zod';
 import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
@@ -7,6 +8,18 @@ import { lineOf, scenarioErrorMap, toConfigIssues, yamlSyntaxError } from '../sc
 import { loadScenarioText, readInputFile, type LoadedScenario } from '../scenario/load.js';
 import { SCENARIO_SCHEMAS, type Scenario } from '../scenario/schema.js';
 import { DEPLOY_DEFAULTS, studySchema, type ScenarioOverrides, type Study, type StudyState } from './schema.js';
+
+/**
+ * Whether a file is a study (a top-level `states:` or `scenarios:`) rather than a scenario, so
+ * `jlt validate` checks each file against its own schema. A file that cannot be read or parsed is
+ * not a study: the scenario loader then reports why, with the line.
+ */
+export async function isStudyFile(path: string): Promise<boolean> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return false;
+  const doc = parseDocument(text, { prettyErrors: false });
+  return doc.errors.length === 0 && isMap(doc.contents) && (doc.contents.has('states') || doc.contents.has('scenarios'));
+}
 
 /** One run of a study: one scenario in one state. */
 export interface StudyRun {
