@@ -97,6 +97,22 @@ describe('jlt run refuses bad input at once', () => {
     expect(result.durationMs).toBeLessThan(1_000);
   });
 
+  it.each([
+    ['jitsi', 'unreachable'],
+    ['page', 'unreachable'],
+    ['page', 'missing'],
+  ])('a %s target whose URL is %s is reported before the results directory exists', async (kind, problem) => {
+    const port = await freePort();
+    const fields = [`kind: ${kind}`, ...(problem === 'missing' ? [] : [`url: 'http://127.0.0.1:${port}/room'`]), ...(kind === 'page' ? ["joinedWhen: { selector: '#in' }"] : [])];
+    const file = await scenarioFile(`${kind}-${problem}`, `target: { ${fields.join(', ')} }\nconferences: 1\nparticipantsPerConference: 1\nduration: 5s\n`);
+    const results = join(dir, `${kind}-${problem}`);
+    const result = await jlt(['run', file, '--results', results], { timeoutMs: 15_000 });
+    expect(result.stderr).toContain(problem === 'missing' ? 'error: no target URL: the scenario has no target.url' : `error: target http://127.0.0.1:${port}/room is unreachable: ECONNREFUSED`);
+    expect(result.code, result.stderr).toBe(problem === 'missing' ? 2 : 3);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at |run .*: results in/);
+    expect(existsSync(results)).toBe(false);
+  });
+
   it('a plan larger than the agents fit fails before anything starts, without blaming the resolution', async () => {
     const file = await scenarioFile('too-big', 'target: { kind: testbed }\nconferences: 2\nparticipantsPerConference: 5\nduration: 30s\n');
     const results = join(dir, 'too-big');

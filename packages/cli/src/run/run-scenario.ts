@@ -25,7 +25,7 @@ import { createOutputs, selectOutputs } from './output-selection.js';
 import { makeRunId } from './run-id.js';
 import { failureMeta, initialMeta, outcomeMeta, targetMeta } from './run-metadata.js';
 import type { RunOptions } from './run-options.js';
-import { startTarget } from './target.js';
+import { checkTargetUrl, startTarget } from './target.js';
 import { readTokenFile } from './token-file.js';
 
 export type { RunOutcome } from './finish.js';
@@ -55,6 +55,7 @@ export async function runScenario(options: RunOptions, ctx: CliContext): Promise
   });
   const token = options.tokenFile === undefined ? randomBytes(24).toString('hex') : await readTokenFile(options.tokenFile);
   ctx.redactor.add(token);
+  await checkTargetUrl(scenario, options.targetUrl, ctx);
   throwIfInterrupted(ctx.signal, phase);
 
   phase = 'results';

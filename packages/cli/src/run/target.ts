@@ -10,9 +10,20 @@ export interface StartedTarget {
 }
 
 /**
- * The target the bots join: the testbed, started here in a worker thread (stopped in cleanup), or a
- * meeting URL that must answer HTTP. An interrupt ends the wait at once; a testbed still starting
- * is stopped by the cleanup registered before it was asked to start.
+ * A meeting or page URL must answer HTTP before the run creates its results directory: a dead or
+ * mistyped host is bad input, reported at once with nothing to clean up. A testbed is started
+ * later, by startTarget. An interrupt ends the wait at once.
+ */
+export async function checkTargetUrl(scenario: Scenario, targetUrl: string | undefined, ctx: RunContext): Promise<void> {
+  if (scenario.target.kind === 'testbed') return;
+  const url = resolveTargetUrl(scenario, { targetUrl, env: ctx.env })!;
+  await untilInterrupted(assertReachable(url, ctx.signal), ctx.signal, 'loading');
+}
+
+/**
+ * The target the bots join: the testbed, started here in a worker thread (stopped in cleanup), or
+ * the meeting URL checkTargetUrl found reachable. An interrupt ends the wait at once; a testbed
+ * still starting is stopped by the cleanup registered before it was asked to start.
  */
 export async function startTarget(scenario: Scenario, targetUrl: string | undefined, ctx: RunContext, cleanup: Cleanup): Promise<StartedTarget> {
   if (scenario.target.kind === 'testbed') {
@@ -23,7 +34,5 @@ export async function startTarget(scenario: Scenario, targetUrl: string | undefi
     ctx.logger.log('info', `testbed up at ${testbed.url} with ${testbed.bridges.length} bridge(s)`);
     return { url: testbed.url, bridges: testbed.bridges };
   }
-  const url = resolveTargetUrl(scenario, { targetUrl, env: ctx.env })!;
-  await untilInterrupted(assertReachable(url, ctx.signal), ctx.signal, 'target');
-  return { url, bridges: [] };
+  return { url: resolveTargetUrl(scenario, { targetUrl, env: ctx.env })!, bridges: [] };
 }
