@@ -113,13 +113,13 @@ collect:
       pod_cpu_cores: 'rate(process_cpu_seconds_total{job="testbed"}[5s])'
       pod_memory_bytes: 'process_resident_memory_bytes{job="testbed"}'
 outputs:
-  - prometheus: { url: '${prometheus.url}/api/v1/write', flushInterval: 1s }
-  - prometheus: { url: 'http://127.0.0.1:${downPort}/api/v1/write', flushInterval: 1s, timeout: 2s }
   - influxdb: { url: '${hung.url}', org: jlt, bucket: runs, flushInterval: 1s, timeout: 2s }
 `,
     );
     const out = join(dir, 'out');
-    const child = spawnJlt(['run', file, '--out', out]);
+    // The Prometheus outputs come from the command line, k6-style (ARG is the remote-write URL).
+    const remoteWrite = (base: string): string[] => ['--out', `prometheus=${base}/api/v1/write`];
+    const child = spawnJlt(['run', file, '--results', out, ...remoteWrite(prometheus.url), ...remoteWrite(`http://127.0.0.1:${downPort}`)]);
     let exitedAt = 0;
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code) => {
@@ -246,5 +246,10 @@ outputs:
     expect(stderr.match(/influxdb output: cannot write to/g)).toHaveLength(1);
     expect(stderr).toMatch(new RegExp(`influxdb output: wrote 0 samples to ${hung.url} \\(org jlt, bucket runs\\), dropped ${total} \\(`));
     expect(hung.received.length).toBeGreaterThan(0);
+
+    // 10. The end summary says what each live output delivered, in the order they were named.
+    const grouped = String(total).replace(/\B(?=(\d{3})+$)/g, ' ');
+    const deliveries = stderr.match(/^ {2}(?:prometheus|influxdb): +.* samples written, .* dropped$/gm)?.map((line) => line.replace(/ +/g, ' '));
+    expect(deliveries).toEqual([` influxdb: 0 samples written, ${grouped} dropped`, ` prometheus: ${grouped} samples written, 0 dropped`, ` prometheus: 0 samples written, ${grouped} dropped`]);
   });
 });

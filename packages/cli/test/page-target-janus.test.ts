@@ -63,7 +63,7 @@ thresholds:
 `,
     );
     const out = join(dir, 'run');
-    const result = await jlt(['run', file, '--out', out], { timeoutMs: 120_000 });
+    const result = await jlt(['run', file, '--results', out], { timeoutMs: 120_000 });
     const context = `${result.stdout}\n${result.stderr}\n${(await janus!.log()).slice(-3000)}`;
     expect(result.code, context).toBe(99);
     expect(result.stderr, context).not.toMatch(/not a known bridge address/);
