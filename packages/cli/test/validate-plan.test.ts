@@ -47,13 +47,15 @@ describe('jlt validate', () => {
   });
 
   it('reports a bad study with its file and line, as a study', async () => {
-    const file = join(dir, 'study-bad.yaml');
-    await writeFile(file, `name: bad\nstates:\n  - name: one\n    testbed: { bridges: 0 }\nscenarios:\n  - ${join(root, 'scenarios/testbed-1x4.yaml')}\n  - missing.yaml\n`);
-    const result = await jlt('validate', file);
+    const [badState, missingScenario] = [join(dir, 'study-bad-state.yaml'), join(dir, 'study-missing-scenario.yaml')];
+    const study = (bridges: number) => `name: bad\nstates:\n  - name: one\n    testbed: { bridges: ${bridges} }\nscenarios:\n  - ${join(root, 'scenarios/testbed-1x4.yaml')}\n  - missing.yaml\n`;
+    await writeFile(badState, study(0));
+    await writeFile(missingScenario, study(1));
+    const result = await jlt('validate', badState, missingScenario);
     expect(result.code).toBe(2);
     expectNoStack(result);
-    expect(result.stderr).toMatch(new RegExp(`^${file}:4:`, 'm'));
-    expect(result.stderr).toMatch(new RegExp(`^${file}:7: .*missing\\.yaml`, 'm'));
+    expect(result.stderr).toContain(`${badState}:4: states[0].testbed.bridges: must be a positive integer (got 0)\n`);
+    expect(result.stderr).toMatch(new RegExp(`^${missingScenario}:7: .*missing\\.yaml`, 'm'));
     expect(result.stderr).toContain('hint: see scenarios/study.schema.json');
   });
 
