@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCraftedRun, type CraftedRun } from '@jlt/reporters/test-support';
-import { jlt, jltBin, queryResults, spawnJlt, waitFor } from './cli-harness.js';
+import { jlt, jltBin, spawnJlt, waitFor } from './cli-harness.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -80,12 +80,13 @@ scenarios: [tiny.yaml]
 
     const first = spawnJlt(['study', study, '--results', results]);
     const exited = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
-    // Interrupt the second run once a bot is in (its live store says so): the first is complete by then.
-    const botsJoined = async (): Promise<number> => {
-      const rows = await queryResults(second, "select count(*) as n from samples where metric = 'bot_join_success'").catch(() => [{ n: 0 }]);
-      return Number(rows[0]?.n ?? 0);
+    // Interrupt the second run once its testbed is up (its run.json says so; the store itself is
+    // held by the running process): the first run is complete by then.
+    const targetUp = async (): Promise<boolean> => {
+      const run = await readFile(join(second, 'run.json'), 'utf8').then((text) => JSON.parse(text) as { target?: unknown }, () => undefined);
+      return run?.target !== undefined;
     };
-    await waitFor(async () => (await botsJoined()) > 0, 120_000, 'a bot of the second run to join');
+    await waitFor(targetUp, 120_000, 'the second run to start its testbed');
     first.kill('SIGINT');
     expect(await exited, first.output()).toBe(130);
     expect(first.output()).toContain('study tiny: interrupted; rerun to finish');
