@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { SecretRedactor, createStreamLogger, type Logger, type RunContext } from '@jlt/core';
+import { SecretRedactor, createStreamLogger, type Logger, type RunContext } from '@jlt/core/essentials';
 import { StatusTerminal } from '@jlt/reporters/terminal';
 
 /** What commands get besides the RunContext: the terminal the live progress draws on. */

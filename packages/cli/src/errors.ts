@@ -1,4 +1,4 @@
-import { ConfigError, ExitCode, formatConfigIssue, isJltError, type ErrorCode, type Writable } from '@jlt/core';
+import { ConfigError, ExitCode, formatConfigIssue, isJltError, type ErrorCode, type Writable } from '@jlt/core/essentials';
 
 /** A command line jlt cannot run: an unknown flag, a missing argument, a value out of range. */
 export class UsageError extends Error {

@@ -1,4 +1,4 @@
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import { processContext } from './context.js';
 import { reportError } from './errors.js';
 import { parseCommandLine } from './parse-argv.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import yargs, { type ArgumentsCamelCase } from 'yargs';
 import { commands, type JltCommand } from './commands/index.js';
 import { UsageError } from './errors.js';
@@ -13,10 +14,14 @@ export interface ParsedCommandLine {
  * argument, bad choice) is a UsageError. Resolves to undefined when yargs printed help or the
  * version instead.
  */
+/** The cli package's version; yargs looks for a package.json next to the entry script and finds none. */
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export async function parseCommandLine(argv: readonly string[], columns = 110): Promise<ParsedCommandLine | undefined> {
   let parsed: ParsedCommandLine | undefined;
   const parser = yargs([...argv])
     .scriptName('jlt')
+    .version(version)
     .exitProcess(false)
     .strict()
     .demandCommand(1, 'name a command; see jlt --help')

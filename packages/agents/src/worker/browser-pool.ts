@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { JltError, type Logger } from '@jlt/core';
 import { assertCapacity, DEFAULT_BOT_BUDGET, hostResources, type BotBudget, type Capacity, type HostResources } from './capacity.js';
 
@@ -172,6 +172,9 @@ export class BrowserPool {
     const index = this.nextIndex++;
     const pending = (async () => {
       const executablePath = this.options.executablePath ?? DEFAULT_CHROMIUM_PATH;
+      // Loaded at the first launch: playwright-core takes over a second to import on a busy
+      // machine, which a coordinator (and every jlt command that imports agents) need not pay.
+      const { chromium } = await import('playwright-core');
       let browser: Browser;
       try {
         browser = await chromium.launch({

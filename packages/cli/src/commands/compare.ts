@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 const FORMATS = ['md', 'json'] as const;

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 /** `jlt export DIR --format parquet|csv`: the run's samples, events and placement as files. */

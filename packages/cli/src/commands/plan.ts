@@ -1,4 +1,5 @@
-import { ExitCode, type LoadedScenario } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
+import type { LoadedScenario } from '@jlt/core';
 import type { JltCommand } from './index.js';
 
 /** `jlt plan FILE`: what a run would do, in words and per conference, or the Plan as JSON. */

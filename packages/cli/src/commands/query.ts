@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 /** `jlt query DIR SQL`: SQL against one run's results store, read-only (a live run via a snapshot). */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExitCode, makeDirectory } from '@jlt/core';
+import { ExitCode, makeDirectory } from '@jlt/core/essentials';
 import { runOptionsFromArgs } from '../run/run-options.js';
 import type { JltCommand } from './index.js';
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 /** `jlt schema`: the scenario (or `--study`: the study) JSON Schema generated from the zod schema;

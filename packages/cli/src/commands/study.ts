@@ -1,4 +1,4 @@
-import { JltError, parseDuration } from '@jlt/core';
+import { JltError, parseDuration } from '@jlt/core/essentials';
 import type { StudyDeps } from '../study/run-study.js';
 import type { JltCommand } from './index.js';
 

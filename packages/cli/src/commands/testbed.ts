@@ -1,4 +1,4 @@
-import { ExitCode } from '@jlt/core';
+import { ExitCode } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 /**

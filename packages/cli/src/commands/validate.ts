@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExitCode, formatConfigIssue, isJltError, type JltError } from '@jlt/core';
+import { ExitCode, formatConfigIssue, isJltError, type JltError } from '@jlt/core/essentials';
 import type { JltCommand } from './index.js';
 
 /**
