@@ -34,10 +34,9 @@ export function jlt(args: readonly string[], options: { timeoutMs?: number; env?
 }
 
 /** Starts the built CLI without waiting, for tests that signal it or read its output as it goes. */
-export function spawnJlt(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): ChildProcess & { output: () => string; streams: () => { stdout: string; stderr: string } } {
+export type SpawnedJlt = ChildProcess & { output: () => string; streams: () => { stdout: string; stderr: string } };
+
+export function spawnJlt(args: readonly string[], env: Record<string, string> = {}): SpawnedJlt {
   const child = spawn(process.execPath, [jltBin, ...args], { cwd: repoRoot, env: { ...process.env, JLT_TARGET_URL: '', ...env } });
   let output = '';
   const streams = { stdout: '', stderr: '' };
@@ -52,9 +51,25 @@ export function spawnJlt(
   return Object.assign(child, { output: () => output, streams: () => streams });
 }
 
-/** `until` at 100 ms: these conditions read files and process output of whole `jlt` runs. */
-export function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  return until(condition, timeoutMs, what, 100);
+/**
+ * `until` at 100 ms: these conditions read files and process output of whole `jlt` runs. Given the
+ * `jlt` child the condition depends on, the wait fails as soon as that child exits without the
+ * condition holding, and a failed wait shows what the child printed.
+ */
+export function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string, child?: SpawnedJlt): Promise<void> {
+  if (child === undefined) return until(condition, timeoutMs, what, 100);
+  const withOutput = (): string => `${what}; jlt printed:\n${child.output()}`;
+  return until(
+    async () => {
+      if (await condition()) return true;
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`jlt exited (${child.exitCode ?? child.signalCode}) before ${withOutput()}`);
+      return false;
+    },
+    timeoutMs,
+    withOutput,
+    100,
+  );
 }
 
 /** Rows of a SQL query against a run's results store, through `jlt query --format json`. */

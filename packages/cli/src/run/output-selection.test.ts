@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutputRegistry, loadScenarioText, type Scenario } from '@jlt/core';
+import { BUILTIN_OUTPUTS, OutputRegistry, loadScenarioText, type Scenario } from '@jlt/core';
 import { quietOutput } from '@jlt/core/test-support';
 import { DEFAULT_OUTPUTS, REPORT_OUTPUT, builtinOutputRegistry, junitOutput } from '@jlt/reporters';
 import { parseOutputFlag } from './output-flags.js';
@@ -43,6 +43,16 @@ describe('selectOutputs', () => {
       { name: 'json', options: {}, from: '--out' },
     ]);
     expect(await select([], 'outputs: [{ junit: { file: a.xml } }]')).toEqual([{ name: 'junit', options: { file: 'a.xml' }, from: 'scenario' }]);
+  });
+
+  it('takes ARG for every built-in output that core gives an argument (--out prometheus=URL twice is two outputs)', async () => {
+    const registry = builtinOutputRegistry();
+    for (const [name, builtin] of Object.entries(BUILTIN_OUTPUTS)) expect(registry.get(name).argument, name).toBe(builtin.argument);
+    expect(await select(['prometheus=http://a:9090/api/v1/write', 'prometheus=http://b:9090/api/v1/write'], 'outputs: [{ prometheus: { url: http://c:9090/api/v1/write } }]')).toEqual([
+      { name: 'junit', options: {}, from: 'default' },
+      { name: 'prometheus', options: { url: 'http://a:9090/api/v1/write' }, from: '--out' },
+      { name: 'prometheus', options: { url: 'http://b:9090/api/v1/write' }, from: '--out' },
+    ]);
   });
 
   it('drops the default named by --no-report, and only it', async () => {

@@ -177,5 +177,6 @@ export const influxdbOutput = defineOutput({
   name: 'influxdb',
   optionsSchema: BUILTIN_OUTPUTS.influxdb.options,
   describe: BUILTIN_OUTPUTS.influxdb.describe,
+  argument: BUILTIN_OUTPUTS.influxdb.argument,
   create: (options, { context }) => new InfluxdbOutput(options, { logger: context.logger, env: context.env }),
 });

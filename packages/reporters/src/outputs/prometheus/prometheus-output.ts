@@ -177,5 +177,6 @@ export const prometheusOutput = defineOutput({
   name: 'prometheus',
   optionsSchema: BUILTIN_OUTPUTS.prometheus.options,
   describe: BUILTIN_OUTPUTS.prometheus.describe,
+  argument: BUILTIN_OUTPUTS.prometheus.argument,
   create: (options, { context }) => new PrometheusOutput(options, { logger: context.logger, now: () => context.now(), env: context.env }),
 });
