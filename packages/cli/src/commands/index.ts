@@ -27,6 +27,7 @@ const commandModules = await Promise.all([
   import('./deploy.js'),
   import('./compare.js'),
   import('./study.js'),
+  import('./report.js'),
 ]);
 
 export const commands: JltCommand[] = commandModules.map((m) => m.default);

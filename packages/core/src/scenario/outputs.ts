@@ -30,7 +30,7 @@ export interface BuiltinOutputSchema {
 }
 
 /**
- * Built-in outputs by name (more — html — come with their own work), with their options as written in `outputs: [{ NAME: OPTIONS }]`.
+ * Built-in outputs by name, with their options as written in `outputs: [{ NAME: OPTIONS }]`.
  * The implementations live in packages/reporters and are registered in OutputRegistry
  * (outputs/registry.ts); they should use these schemas as their `optionsSchema`, so what the scenario
  * file accepts and what the output receives are one definition.
@@ -41,6 +41,13 @@ export const BUILTIN_OUTPUTS = {
     argument: 'file',
     options: z.strictObject({
       file: nonEmptyString('Output path; default results/<run>/samples.ndjson').optional(),
+    }),
+  },
+  html: {
+    describe: () => 'The HTML run report: one self-contained page with every figure, the placement map, events and bots',
+    argument: 'file',
+    options: z.strictObject({
+      file: nonEmptyString('Output path; default results/<run>/report.html').optional(),
     }),
   },
   junit: {

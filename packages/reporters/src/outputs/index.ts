@@ -1,9 +1,11 @@
 import { OutputRegistry } from '@jlt/core';
 import { influxdbOutput } from './influxdb/influxdb-output.js';
+import { htmlOutput } from './html-output.js';
 import { jsonOutput } from './json-output.js';
 import { junitOutput } from './junit-output.js';
 import { prometheusOutput } from './prometheus/prometheus-output.js';
 
+export { HtmlOutput, htmlOutput, type OpenStoreReader } from './html-output.js';
 export { JsonOutput, jsonOutput } from './json-output.js';
 export { JunitOutput, junitOutput, junitXml } from './junit-output.js';
 export { PrometheusOutput, prometheusOutput, type PrometheusOutputOptions } from './prometheus/prometheus-output.js';
@@ -14,7 +16,7 @@ export { SummaryOutput, type SummaryOutputOptions } from './summary-output.js';
 
 /** A registry with every built-in output a run can select (`--out NAME`, `outputs:`). */
 export function builtinOutputRegistry(): OutputRegistry {
-  return new OutputRegistry().register(jsonOutput).register(junitOutput).register(prometheusOutput).register(influxdbOutput);
+  return new OutputRegistry().register(htmlOutput).register(jsonOutput).register(junitOutput).register(prometheusOutput).register(influxdbOutput);
 }
 
 /** The output `--no-report` turns off: the HTML report. */

@@ -1,0 +1,65 @@
+import type { TimeAxis } from '../page/page-model.js';
+import type { StoreReader } from '../../store/store-reader.js';
+
+/** Bucket widths a run report picks from: the smallest that keeps a run within MAX_BUCKETS. */
+const STEPS_MS = [1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
+/** About one bucket per pixel of a wide chart; a one-hour run gets 3 s buckets. */
+export const MAX_BUCKETS = 1200;
+
+/** The time axis of a run spanning [fromMs, toMs]: buckets start at multiples of the step. */
+export function runAxis(fromMs: number, toMs: number): TimeAxis {
+  const span = Math.max(0, toMs - fromMs);
+  const stepMs = STEPS_MS.find((step) => span / step < MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS / 1000) * 1000;
+  const startMs = Math.floor(fromMs / stepMs) * stepMs;
+  const count = Math.max(2, Math.floor((toMs - startMs) / stepMs) + 1);
+  return { kind: 'clock', startMs, stepMs, count };
+}
+
+/** SQL for the bucket index of a row's `time` on `axis` (integers only, so it is exact). */
+export function bucketSql(axis: TimeAxis, column = 'time'): string {
+  return `((epoch_us(${column}) - ${Math.round(axis.startMs * 1000)}) // ${Math.round(axis.stepMs * 1000)})::INTEGER`;
+}
+
+/** Bucketed values by key and field: `series.get(key)?.[field]` is one column for the page. */
+export type BucketedSeries = Map<string, Record<string, Float32Array>>;
+
+/**
+ * Runs `sql`, which must return a VARCHAR column `k` (the series key), an INTEGER `b` (bucket, see
+ * bucketSql) and one DOUBLE column per name in `fields`, and spreads the rows into one column per
+ * key and field (NaN where a bucket has no row; rows outside the axis are dropped).
+ */
+export async function readBucketed(reader: StoreReader, axis: TimeAxis, sql: string, fields: readonly string[], params?: Record<string, string | number>): Promise<BucketedSeries> {
+  const result = await reader.query(sql, params);
+  const keyAt = result.columns.indexOf('k');
+  const bucketAt = result.columns.indexOf('b');
+  const fieldAt = fields.map((f) => result.columns.indexOf(f));
+  if (keyAt < 0 || bucketAt < 0 || fieldAt.some((i) => i < 0)) throw new Error(`bucketed query must return k, b, ${fields.join(', ')}; got ${result.columns.join(', ')}`);
+  const series: BucketedSeries = new Map();
+  for (const row of result.rows) {
+    const bucket = row[bucketAt] as number;
+    if (bucket < 0 || bucket >= axis.count) continue;
+    const key = row[keyAt] as string;
+    let columns = series.get(key);
+    if (!columns) {
+      columns = Object.fromEntries(fields.map((f) => [f, new Float32Array(axis.count).fill(NaN)]));
+      series.set(key, columns);
+    }
+    fields.forEach((field, i) => {
+      const value = row[fieldAt[i]!];
+      if (typeof value === 'number') columns[field]![bucket] = value;
+    });
+  }
+  return series;
+}
+
+/** True when some bucket has a value. */
+export function hasData(values: Float32Array | undefined): values is Float32Array {
+  return values !== undefined && values.some((v) => !Number.isNaN(v));
+}
+
+/** True when min and max differ somewhere, i.e. a band would show something. */
+export function differs(min: Float32Array | undefined, max: Float32Array | undefined): boolean {
+  if (!min || !max) return false;
+  for (let i = 0; i < min.length; i++) if (max[i]! - min[i]! > Math.abs(max[i]!) * 1e-6) return true;
+  return false;
+}
