@@ -1,32 +1,14 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsStore } from '../src/results-store.js';
-
-// Runs the built CLI, as a user does: build with `npx tsc -b packages/cli`.
-const bin = resolve(import.meta.dirname, '../../cli/dist/bin.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function jlt(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+import { assertJltBuilt, jlt } from './run-jlt.js';
 
 let root: string;
 let run: string;
 beforeAll(async () => {
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npx tsc -b packages/cli first`);
+  assertJltBuilt();
   root = await mkdtemp(join(tmpdir(), 'jlt-cli-store-'));
   run = join(root, 'run-1');
   const store = await ResultsStore.create(run, { runId: 'run-1', status: 'passed' });

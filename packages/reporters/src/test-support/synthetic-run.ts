@@ -44,7 +44,7 @@ export const SMALL_SYNTHETIC_RUN: SyntheticRunShape = {
   participants: 4,
   agents: 2,
   leadMs: 10_000,
-  rampEveryMs: 1_000,
+  rampEveryMs: 2_000,
   holdMs: 60_000,
   statsIntervalMs: 1_000,
   jvbIntervalMs: 2_000,

@@ -20,7 +20,8 @@ interface DrawnChart {
  * Draws every chart of the page with uPlot, all on the page's time axis: the cursor moves in all of
  * them at once, dragging a time range in any chart zooms every chart (and the ZoomState's other
  * listeners) to it, and a double click or the zoom bar's reset shows the whole run again. Each
- * chart element gets `data-points` (points drawn with a value) once drawn.
+ * chart element gets `data-points` (points with a value drawn for the whole run) and `data-shown`
+ * (the bucket range it shows, `from-to`).
  */
 export class ChartBoard {
   private readonly charts: DrawnChart[] = [];
@@ -134,6 +135,7 @@ export class ChartBoard {
         chart.plot.setData([drawn.x, ...drawn.ys] as uPlot.AlignedData, false);
         chart.plot.setScale('x', { min: minSeconds, max: maxSeconds });
       });
+      chart.element.dataset.shown = `${range.from}-${range.to}`;
       if (range.from === 0 && range.to === this.axis.count) chart.element.dataset.points = String(drawn.points);
     }
   }
