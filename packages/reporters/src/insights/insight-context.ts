@@ -1,5 +1,5 @@
 import type { StoreReader } from '../store/store-reader.js';
-import { formatOffset } from '../report/time-format.js';
+import { formatDuration, formatOffset } from '../report/time-format.js';
 import type { RunMeta } from '../report/run/run-meta.js';
 
 /** What every insight rule reads: the store and what the run recorded about itself. */
@@ -17,9 +17,9 @@ export function sinceStart(context: Pick<InsightContext, 'startMs'>, ms: number)
   return formatOffset(context.startMs, ms);
 }
 
-/** Seconds with at most one decimal: `14 s`, `2.5 s`. */
+/** A span: `14 s`, `2.5 s`, `49 min 35 s`. */
 export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return formatDuration(ms);
 }
 
 /** Whole milliseconds: `447 ms`. */

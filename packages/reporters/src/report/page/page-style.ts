@@ -49,6 +49,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .insights li.warning { border-color: #e69f00; }
 .insights li.info { border-color: var(--accent); }
 .insights .rule { color: var(--muted); font-size: 12px; margin-left: 6px; }
+.insights li.more { border: 0; background: none; padding: 2px 0; }
+.insights li.more summary { cursor: pointer; color: var(--accent); font-size: 13px; }
 .row { display: grid; grid-template-columns: 130px 1fr; gap: 8px; padding: 8px 0; border-bottom: 1px solid var(--line); }
 .row-label { font-weight: 600; padding-top: 18px; overflow-wrap: anywhere; }
 .row-label .subtitle { font-weight: 400; display: block; }

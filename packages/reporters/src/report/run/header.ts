@@ -75,6 +75,8 @@ function agentsTable(context: ReportContext): SafeHtml {
   )}</tbody></table>`;
 }
 
+const SHOWN_PER_RULE = 3;
+
 const SEVERITY_LABEL: Record<Insight['severity'], string> = { untrustworthy: 'untrustworthy', warning: 'warning', info: 'note' };
 
 /** The insights the banner does not already show. */
@@ -84,8 +86,13 @@ function insightList(context: ReportContext): SafeHtml {
   if (insights.length === 0) {
     return html`<p class="note" id="insights">${shownAbove > 0 ? 'No other insights' : 'Insights: none of the rules found anything'} (the rules are listed in the README, “Insights”).</p>`;
   }
-  return html`<h3>${shownAbove > 0 ? 'Other insights' : 'Insights'}</h3><ul class="insights" id="insights">${insights.map(
-    (i) =>
-      html`<li class="${i.severity}" data-rule="${i.rule}"><strong>${SEVERITY_LABEL[i.severity]}</strong> ${i.message}<span class="rule">${i.rule}${i.time === undefined ? '' : html` · ${formatOffset(context.startMs, i.time)}`}</span></li>`,
+  const item = (i: Insight): SafeHtml =>
+    html`<li class="${i.severity}" data-rule="${i.rule}"><strong>${SEVERITY_LABEL[i.severity]}</strong> ${i.message}<span class="rule">${i.rule}${i.time === undefined ? '' : html` · ${formatOffset(context.startMs, i.time)}`}</span></li>`;
+  // A rule that fires for many conferences or bridges shows a few; the rest fold away.
+  const groups = [...new Set(insights.map((i) => i.rule))].map((rule) => insights.filter((i) => i.rule === rule));
+  return html`<h3>${shownAbove > 0 ? 'Other insights' : 'Insights'}</h3><ul class="insights" id="insights">${groups.map((group) =>
+    group.length <= SHOWN_PER_RULE
+      ? group.map(item)
+      : html`${group.slice(0, SHOWN_PER_RULE).map(item)}<li class="more"><details><summary>${group.length - SHOWN_PER_RULE} more ${group[0]!.rule}</summary><ul class="insights">${group.slice(SHOWN_PER_RULE).map(item)}</ul></details></li>`,
   )}</ul>`;
 }

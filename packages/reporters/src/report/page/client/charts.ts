@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import type { ChartSpec, TimeAxis } from '../page-model.js';
 import type { PageData } from './decode.js';
 import { downsample, markLongGaps, type DrawColumn } from './downsample.js';
-import { formatTime, formatValue } from './format.js';
+import { formatTick, formatTime, formatValue } from './format.js';
 import { rangeSeconds, type BucketRange, type ZoomState } from './time-range.js';
 
 const CHART_HEIGHT = 150;
@@ -96,7 +96,8 @@ export class ChartBoard {
         {
           size: 28,
           font: AXIS_FONT,
-          ...(this.axis.kind === 'elapsed' ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatTime(t, 'elapsed')) } : {}),
+          space: 70,
+          values: (_u: uPlot, ticks: number[], _axis: number, _space: number, increment: number) => ticks.map((t) => formatTick(t, this.axis.kind, increment)),
         },
         { size: axisWidth, font: AXIS_FONT, values: (_u, ticks) => ticks.map((t) => formatValue(t, spec.unit)) },
       ],

@@ -49,6 +49,15 @@ function trim(value: number): string {
   return String(Number(value.toFixed(digits)));
 }
 
+/** An x-axis tick: `12:03` when ticks are a minute or more apart, else `12:03:10`; elapsed ticks as formatTime. */
+export function formatTick(seconds: number, kind: 'clock' | 'elapsed', incrementSeconds: number): string {
+  if (kind === 'elapsed') return formatTime(seconds, kind);
+  const date = new Date(seconds * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const hm = `${two(date.getHours())}:${two(date.getMinutes())}`;
+  return incrementSeconds >= 60 ? hm : `${hm}:${two(date.getSeconds())}`;
+}
+
 /** `12:03:10` (local time) for clock axes, `+1:02:03` / `+2:03` for elapsed ones. */
 export function formatTime(seconds: number, kind: 'clock' | 'elapsed'): string {
   if (kind === 'clock') return new Date(seconds * 1000).toLocaleTimeString([], { hour12: false });
