@@ -1,5 +1,4 @@
 import type { Insight } from '@jlt/core';
-import { readRows } from '../store/store-reader.js';
 import { sinceStart, type InsightContext } from './insight-context.js';
 
 /** Bridge memory metrics, in order of preference: the pod's working set from Prometheus. */
@@ -29,9 +28,7 @@ interface BridgeRow {
  */
 export async function memoryRetained(context: InsightContext): Promise<Insight[]> {
   const metrics = BRIDGE_MEMORY_METRICS.map((m) => `'${m}'`).join(', ');
-  const rows = await readRows<BridgeRow>(
-    context.reader,
-    `WITH conf AS (
+  const rows = await context.reader.rows<BridgeRow>(`WITH conf AS (
        SELECT bridge, epoch_us(time) AS us, value FROM samples WHERE metric = 'jvb_conferences' AND agent IS NULL AND bridge IS NOT NULL
      ), busy AS (
        SELECT bridge, min(us) FILTER (WHERE value > 0) AS first_busy, max(us) FILTER (WHERE value > 0) AS last_busy FROM conf GROUP BY bridge

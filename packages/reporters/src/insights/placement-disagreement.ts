@@ -1,5 +1,5 @@
 import type { Insight } from '@jlt/core';
-import { readRows, type StoreReader } from '../store/store-reader.js';
+import type { StoreReader } from '../store/store-reader.js';
 import { groupBy } from './group-by.js';
 import { seconds, sinceStart, type InsightContext } from './insight-context.js';
 
@@ -19,9 +19,7 @@ export interface PlacementRow {
 
 /** The placement table in time order. */
 export async function loadPlacement(reader: StoreReader): Promise<PlacementRow[]> {
-  return readRows<PlacementRow>(
-    reader,
-    `SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, bridge, conference, endpoint, source, relays
+  return reader.rows<PlacementRow>(`SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, bridge, conference, endpoint, source, relays
      FROM placement ORDER BY time, source, endpoint`,
   );
 }
@@ -80,9 +78,7 @@ export function findDisagreements(rows: readonly PlacementRow[]): Disagreement[]
 
 /** Endpoint id → bot id, from the bots' join samples (which carry both in their metadata). */
 export async function botsByEndpoint(reader: StoreReader): Promise<Map<string, string>> {
-  const rows = await readRows<{ endpoint: string; bot: string }>(
-    reader,
-    `SELECT DISTINCT json_extract_string(meta, '$.endpoint') AS endpoint, json_extract_string(meta, '$.bot') AS bot
+  const rows = await reader.rows<{ endpoint: string; bot: string }>(`SELECT DISTINCT json_extract_string(meta, '$.endpoint') AS endpoint, json_extract_string(meta, '$.bot') AS bot
      FROM samples WHERE metric IN ('bot_join_time_ms', 'bot_join_success') AND json_extract_string(meta, '$.endpoint') IS NOT NULL`,
   );
   return new Map(rows.map((r) => [r.endpoint, r.bot]));

@@ -1,5 +1,4 @@
 import type { Insight } from '@jlt/core';
-import { readRows } from '../store/store-reader.js';
 import type { InsightContext } from './insight-context.js';
 
 /** Each group needs this many RTT samples on a bridge before the two are compared. */
@@ -22,9 +21,7 @@ interface GroupRow {
  * clients. Needs both kinds of conference on the bridge, with 30 RTT samples each.
  */
 export async function relayCost(context: InsightContext): Promise<Insight[]> {
-  const rows = await readRows<GroupRow>(
-    context.reader,
-    `WITH split AS (
+  const rows = await context.reader.rows<GroupRow>(`WITH split AS (
        SELECT conference FROM placement WHERE source = 'debug' GROUP BY conference HAVING count(DISTINCT bridge) >= 2
      )
      SELECT bridge, conference IN (SELECT conference FROM split) AS split,

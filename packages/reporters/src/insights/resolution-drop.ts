@@ -1,5 +1,4 @@
 import type { Insight } from '@jlt/core';
-import { readRows } from '../store/store-reader.js';
 import { groupBy } from './group-by.js';
 import { sinceStart, type InsightContext } from './insight-context.js';
 
@@ -22,9 +21,7 @@ interface WindowRow {
  * it started and the lowest height reached afterwards.
  */
 export async function resolutionDrops(context: InsightContext): Promise<Insight[]> {
-  const windows = await readRows<WindowRow>(
-    context.reader,
-    `SELECT conference, ((epoch_us(time) // ${RESOLUTION_WINDOW_MS * 1000}) * ${RESOLUTION_WINDOW_MS})::DOUBLE AS start,
+  const windows = await context.reader.rows<WindowRow>(`SELECT conference, ((epoch_us(time) // ${RESOLUTION_WINDOW_MS * 1000}) * ${RESOLUTION_WINDOW_MS})::DOUBLE AS start,
             quantile_cont(value, 0.5)::DOUBLE AS height, count(DISTINCT json_extract_string(meta, '$.bot'))::DOUBLE AS participants
      FROM samples WHERE metric = 'webrtc_recv_frame_height' AND conference IS NOT NULL AND value > 0
      GROUP BY ALL ORDER BY conference, start`,

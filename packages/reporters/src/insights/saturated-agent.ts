@@ -1,5 +1,4 @@
 import type { Insight } from '@jlt/core';
-import { readRows } from '../store/store-reader.js';
 import { millis, sinceStart, type InsightContext } from './insight-context.js';
 
 /** The window every saturation figure is taken over; one starts at every health sample. */
@@ -28,9 +27,7 @@ interface WindowRow {
  * metadata; without it only the lag is checked.
  */
 export async function saturatedAgents(context: InsightContext): Promise<Insight[]> {
-  const windows = await readRows<WindowRow>(
-    context.reader,
-    `WITH health AS (
+  const windows = await context.reader.rows<WindowRow>(`WITH health AS (
        SELECT agent, metric, epoch_us(time) AS us, value FROM samples
        WHERE agent IS NOT NULL AND metric IN ('agent_cpu_cores', 'agent_event_loop_lag_ms')
      ), spans AS (

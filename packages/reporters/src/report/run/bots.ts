@@ -1,4 +1,3 @@
-import { readRows } from '../../store/store-reader.js';
 import { html } from '../page/html.js';
 import type { PageSection } from '../page/report-page.js';
 import { formatOffset } from '../time-format.js';
@@ -33,9 +32,7 @@ interface StatsRow {
 
 /** Every bot: the run metadata's record merged with what its samples show. */
 export async function loadBots(context: ReportContext): Promise<BotRow[]> {
-  const stats = await readRows<StatsRow>(
-    context.reader,
-    `SELECT json_extract_string(meta, '$.bot') AS bot, any_value(conference) AS conference, any_value(agent) AS agent,
+  const stats = await context.reader.rows<StatsRow>(`SELECT json_extract_string(meta, '$.bot') AS bot, any_value(conference) AS conference, any_value(agent) AS agent,
             arg_max(bridge, time) FILTER (WHERE bridge IS NOT NULL AND bridge <> 'unknown') AS bridge,
             (epoch_us(min(time) FILTER (WHERE metric = 'bot_join_success' AND value = 1)) / 1000.0)::DOUBLE AS joinedAt,
             max(value) FILTER (WHERE metric = 'bot_join_time_ms')::DOUBLE AS joinMs,

@@ -28,26 +28,23 @@ export type BucketedSeries = Map<string, Record<string, Float32Array>>;
  * bucketSql) and one DOUBLE column per name in `fields`, and spreads the rows into one column per
  * key and field (NaN where a bucket has no row; rows outside the axis are dropped).
  */
-export async function readBucketed(reader: StoreReader, axis: TimeAxis, sql: string, fields: readonly string[], params?: Record<string, string | number>): Promise<BucketedSeries> {
-  const result = await reader.query(sql, params);
-  const keyAt = result.columns.indexOf('k');
-  const bucketAt = result.columns.indexOf('b');
-  const fieldAt = fields.map((f) => result.columns.indexOf(f));
-  if (keyAt < 0 || bucketAt < 0 || fieldAt.some((i) => i < 0)) throw new Error(`bucketed query must return k, b, ${fields.join(', ')}; got ${result.columns.join(', ')}`);
+export async function readBucketed(reader: StoreReader, axis: TimeAxis, sql: string, fields: readonly string[]): Promise<BucketedSeries> {
+  const rows = await reader.rows<Record<string, unknown>>(sql);
   const series: BucketedSeries = new Map();
-  for (const row of result.rows) {
-    const bucket = row[bucketAt] as number;
+  for (const row of rows) {
+    const bucket = row.b;
+    const key = row.k;
+    if (typeof bucket !== 'number' || typeof key !== 'string') throw new Error(`a bucketed query returns k (VARCHAR) and b (INTEGER); got ${Object.keys(row).join(', ')}`);
     if (bucket < 0 || bucket >= axis.count) continue;
-    const key = row[keyAt] as string;
     let columns = series.get(key);
     if (!columns) {
       columns = Object.fromEntries(fields.map((f) => [f, new Float32Array(axis.count).fill(NaN)]));
       series.set(key, columns);
     }
-    fields.forEach((field, i) => {
-      const value = row[fieldAt[i]!];
+    for (const field of fields) {
+      const value = row[field];
       if (typeof value === 'number') columns[field]![bucket] = value;
-    });
+    }
   }
   return series;
 }

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { readRows } from '../../store/store-reader.js';
 import { html, type SafeHtml } from '../page/html.js';
 import { filterBar, type PageSection } from '../page/report-page.js';
 import { formatClock, formatOffset } from '../time-format.js';
@@ -38,9 +37,7 @@ function groupOf(kind: string): string {
 
 /** Everything that happened once, in time order, filterable by group, level and text; failure screenshots inline. */
 export async function eventsSection(context: ReportContext): Promise<PageSection> {
-  const events = await readRows<EventRow>(
-    context.reader,
-    `SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, kind, level, message, tags, meta FROM events ORDER BY time, kind LIMIT ${MAX_EVENTS + 1}`,
+  const events = await context.reader.rows<EventRow>(`SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, kind, level, message, tags, meta FROM events ORDER BY time, kind LIMIT ${MAX_EVENTS + 1}`,
   );
   const truncated = events.length > MAX_EVENTS;
   const shown = events.slice(0, MAX_EVENTS);

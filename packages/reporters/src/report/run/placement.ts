@@ -1,6 +1,5 @@
 import type { Disagreement, PlacementRow } from '../../insights/placement-disagreement.js';
 import { groupBy } from '../../insights/group-by.js';
-import { readRows } from '../../store/store-reader.js';
 import { html } from '../page/html.js';
 import type { PlacementConference, PlacementEndpoint, PlacementMapData, PlacementSpan } from '../page/page-model.js';
 import { paletteColor } from '../page/palette.js';
@@ -75,9 +74,7 @@ export async function placementMapData(
   const endOfRun = context.facts.endedAt ?? context.facts.dataTo ?? 0;
   const lastSeen = new Map(
     (
-      await readRows<{ bot: string; last: number }>(
-        context.reader,
-        `SELECT json_extract_string(meta, '$.bot') AS bot, (epoch_us(max(time)) / 1000.0)::DOUBLE AS last
+      await context.reader.rows<{ bot: string; last: number }>(`SELECT json_extract_string(meta, '$.bot') AS bot, (epoch_us(max(time)) / 1000.0)::DOUBLE AS last
          FROM samples WHERE metric = 'webrtc_rtt_ms' AND meta IS NOT NULL GROUP BY 1`,
       )
     ).map((r) => [r.bot, r.last]),

@@ -1,4 +1,4 @@
-import { readRows, type StoreReader } from '../../store/store-reader.js';
+import type { StoreReader } from '../../store/store-reader.js';
 import { loadRunMeta, metaTime, type RunMeta } from './run-meta.js';
 
 /** What every section of a run report needs to know about the run, read once. */
@@ -31,15 +31,11 @@ const MS = (column: string): string => `(epoch_us(${column}) / 1000.0)::DOUBLE`;
 
 export async function loadRunFacts(reader: StoreReader): Promise<RunFacts> {
   const { meta, malformed } = await loadRunMeta(reader);
-  const [extent] = await readRows<{ from: number | null; to: number | null; samples: number; events: number }>(
-    reader,
-    `SELECT least(s.f, e.f) AS "from", greatest(s.t, e.t) AS "to", s.n AS samples, e.n AS events
+  const [extent] = await reader.rows<{ from: number | null; to: number | null; samples: number; events: number }>(`SELECT least(s.f, e.f) AS "from", greatest(s.t, e.t) AS "to", s.n AS samples, e.n AS events
      FROM (SELECT ${MS('min(time)')} f, ${MS('max(time)')} t, count(*)::DOUBLE n FROM samples) s,
           (SELECT ${MS('min(time)')} f, ${MS('max(time)')} t, count(*)::DOUBLE n FROM events) e`,
   );
-  const names = await readRows<{ kind: string; name: string }>(
-    reader,
-    `SELECT DISTINCT 'bridge' AS kind, bridge AS name FROM samples WHERE agent IS NULL AND bridge IS NOT NULL
+  const names = await reader.rows<{ kind: string; name: string }>(`SELECT DISTINCT 'bridge' AS kind, bridge AS name FROM samples WHERE agent IS NULL AND bridge IS NOT NULL
      UNION SELECT DISTINCT 'bridge', bridge FROM placement WHERE source = 'debug'
      UNION SELECT DISTINCT 'conference', conference FROM samples WHERE conference IS NOT NULL
      UNION SELECT DISTINCT 'conference', conference FROM placement

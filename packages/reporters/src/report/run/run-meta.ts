@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { readRows, type StoreReader } from '../../store/store-reader.js';
+import type { StoreReader } from '../../store/store-reader.js';
 
 const agentMeta = z.object({
   id: z.string(),
@@ -68,7 +68,7 @@ export interface LoadedRunMeta {
 }
 
 export async function loadRunMeta(reader: StoreReader): Promise<LoadedRunMeta> {
-  const rows = await readRows<{ key: string; value: unknown }>(reader, 'SELECT key, value FROM run_meta');
+  const rows = await reader.rows<{ key: string; value: unknown }>('SELECT key, value FROM run_meta');
   const meta: RunMeta & Record<string, unknown> = {};
   const malformed: string[] = [];
   for (const { key, value } of rows) {

@@ -7,7 +7,6 @@ import {
   parseThresholdKey,
   type Aggregation,
 } from '@jlt/core';
-import { readRows } from '../../store/store-reader.js';
 import { html, type SafeHtml } from '../page/html.js';
 import type { PageSection } from '../page/report-page.js';
 import type { ReportContext } from './report-context.js';
@@ -59,16 +58,14 @@ async function evaluateFromStore(context: ReportContext, entry: string, spanMs: 
     const { metric, tagFilter } = parseThresholdKey(key);
     const info = metricInfo(metric);
     const expression = parseThresholdExpression(source, info?.type);
-    const params: Record<string, string> = { metric };
-    const filters = Object.entries(tagFilter).map(([tag, value], i) => {
-      params[`t${i}`] = tag;
-      params[`v${i}`] = value;
-      return `json_extract_string(tags, '$.' || to_json($t${i})::VARCHAR) = $v${i}`;
+    const params: string[] = [metric];
+    const filters = Object.entries(tagFilter).map(([tag, value]) => {
+      params.push(tag, value);
+      return `json_extract_string(tags, '$.' || to_json(?::VARCHAR)::VARCHAR) = ?`;
     });
-    const [row] = await readRows<{ observed: number | null }>(
-      context.reader,
+    const [row] = await context.reader.rows<{ observed: number | null }>(
       `SELECT (${aggregationSql(expression.aggregation, info?.type === 'counter', spanMs)})::DOUBLE AS observed
-       FROM samples WHERE metric = $metric${filters.map((f) => ` AND ${f}`).join('')}`,
+       FROM samples WHERE metric = ?${filters.map((f) => ` AND ${f}`).join('')}`,
       params,
     );
     const observed = row?.observed ?? null;
