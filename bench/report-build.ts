@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { exportResults, writeRunReport } from '../packages/reporters/dist/index.js';
 import { SMALL_SYNTHETIC_RUN, writeSyntheticRun, type SyntheticRunShape } from '../packages/reporters/dist/test-support/index.js';
 import { chromium } from './playwright.js';
+import { measure, type Measure } from './measure.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,17 +63,6 @@ function timeJlt(...cliArgs: string[]): Promise<number> {
   });
 }
 
-interface Measure {
-  wallMs: number;
-  cpuMs: number;
-}
-async function measure(task: () => Promise<unknown>): Promise<Measure> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await task();
-  const used = process.cpuUsage(cpu);
-  return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
-}
 const best = (a: Measure, b: Measure): Measure => ({ wallMs: Math.min(a.wallMs, b.wallMs), cpuMs: Math.min(a.cpuMs, b.cpuMs) });
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const both = (m: Measure): string => `${seconds(m.wallMs)} wall, ${seconds(m.cpuMs)} CPU`;

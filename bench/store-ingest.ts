@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ResultsStore, type FlushStats } from '../packages/reporters/dist/index.js';
+import { measure, type Measure } from './measure.js';
 
 type Sample = Parameters<ResultsStore['addSamples']>[0][number];
 
@@ -47,17 +48,6 @@ function generate(count: number, t0: number): Sample[] {
   });
 }
 
-interface Measure {
-  wallMs: number;
-  cpuMs: number;
-}
-async function measure(task: () => Promise<void>): Promise<Measure> {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await task();
-  const used = process.cpuUsage(cpu);
-  return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
-}
 
 const perSecond = (count: number, ms: number): number => Math.round(count / (ms / 1000));
 const BATCH = 1_000;

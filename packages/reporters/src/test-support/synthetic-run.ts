@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { METRICS } from '@jlt/core';
 import { RESULTS_FORMAT_VERSION, SCHEMA_SQL, STORE_FILE } from '../store/schema.js';
 
 /** The shape of a synthetic run: what a real run of that size writes, generated in SQL. */
@@ -58,31 +59,9 @@ export const SMALL_SYNTHETIC_RUN: SyntheticRunShape = {
   startMs: Date.UTC(2026, 0, 1, 12, 0, 0),
 };
 
-const CLIENT_METRICS = [
-  'webrtc_rtt_ms',
-  'webrtc_jitter_ms',
-  'webrtc_send_kbps',
-  'webrtc_recv_kbps',
-  'webrtc_packet_loss_ratio',
-  'webrtc_send_fps',
-  'webrtc_recv_fps',
-  'webrtc_recv_frame_height',
-  'webrtc_quality_limitation',
-  'webrtc_ice_candidate_type',
-];
-
-const JVB_METRICS = [
-  'jvb_stress',
-  'jvb_download_kbps',
-  'jvb_upload_kbps',
-  'jvb_rtt_ms',
-  'jvb_local_endpoints',
-  'jvb_conferences',
-  'jvb_relay_send_bps',
-  'jvb_relay_recv_bps',
-  'jvb_packet_rate_download',
-  'jvb_packet_rate_upload',
-];
+/** What real bots and bridges emit: every client metric per collection, every JVB gauge per poll. */
+const CLIENT_METRICS = Object.keys(METRICS).filter((m) => m.startsWith('webrtc_'));
+const JVB_METRICS = Object.keys(METRICS).filter((m) => m.startsWith('jvb_'));
 
 /** A deterministic pseudo-random number in [0, 1) from SQL expressions. */
 const noise = (...parts: string[]): string => `((hash(${parts.join(', ')}) % 1000000) / 1000000.0)`;
