@@ -23,7 +23,8 @@ interface GapRow {
  * run or between its last sample and the end of the run. Nothing is filled in; the charts show the hole.
  */
 export async function collectorGaps(context: InsightContext): Promise<Insight[]> {
-  const rows = await context.reader.rows<GapRow>(`WITH points AS (
+  const rows = await context.reader.rows<GapRow>(
+    `WITH points AS (
        SELECT DISTINCT CASE WHEN starts_with(metric, 'jvb_') THEN '/colibri/stats' ELSE metric END AS series, bridge, epoch_us(time) AS us
        FROM samples WHERE agent IS NULL AND bridge IS NOT NULL
      ), deltas AS (

@@ -28,7 +28,8 @@ interface BridgeRow {
  */
 export async function memoryRetained(context: InsightContext): Promise<Insight[]> {
   const metrics = BRIDGE_MEMORY_METRICS.map((m) => `'${m}'`).join(', ');
-  const rows = await context.reader.rows<BridgeRow>(`WITH conf AS (
+  const rows = await context.reader.rows<BridgeRow>(
+    `WITH conf AS (
        SELECT bridge, epoch_us(time) AS us, value FROM samples WHERE metric = 'jvb_conferences' AND agent IS NULL AND bridge IS NOT NULL
      ), busy AS (
        SELECT bridge, min(us) FILTER (WHERE value > 0) AS first_busy, max(us) FILTER (WHERE value > 0) AS last_busy FROM conf GROUP BY bridge

@@ -19,9 +19,18 @@ export interface PlacementRow {
 
 /** The placement table in time order. */
 export async function loadPlacement(reader: StoreReader): Promise<PlacementRow[]> {
-  return reader.rows<PlacementRow>(`SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, bridge, conference, endpoint, source, relays
+  // Relays as text, parsed once per distinct value: a long run has hundreds of thousands of rows and a handful of relay lists.
+  const rows = await reader.rows<Omit<PlacementRow, 'relays'> & { relays: string | null }>(
+    `SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, bridge, conference, endpoint, source, relays::VARCHAR AS relays
      FROM placement ORDER BY time, source, endpoint`,
   );
+  const parsed = new Map<string, string[]>();
+  const relaysOf = (text: string): string[] => {
+    let list = parsed.get(text);
+    if (!list) parsed.set(text, (list = JSON.parse(text) as string[]));
+    return list;
+  };
+  return rows.map((row) => ({ ...row, relays: row.relays === null ? null : relaysOf(row.relays) }));
 }
 
 export interface Disagreement {
@@ -78,7 +87,8 @@ export function findDisagreements(rows: readonly PlacementRow[]): Disagreement[]
 
 /** Endpoint id → bot id, from the bots' join samples (which carry both in their metadata). */
 export async function botsByEndpoint(reader: StoreReader): Promise<Map<string, string>> {
-  const rows = await reader.rows<{ endpoint: string; bot: string }>(`SELECT DISTINCT json_extract_string(meta, '$.endpoint') AS endpoint, json_extract_string(meta, '$.bot') AS bot
+  const rows = await reader.rows<{ endpoint: string; bot: string }>(
+    `SELECT DISTINCT json_extract_string(meta, '$.endpoint') AS endpoint, json_extract_string(meta, '$.bot') AS bot
      FROM samples WHERE metric IN ('bot_join_time_ms', 'bot_join_success') AND json_extract_string(meta, '$.endpoint') IS NOT NULL`,
   );
   return new Map(rows.map((r) => [r.endpoint, r.bot]));

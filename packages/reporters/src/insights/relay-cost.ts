@@ -21,7 +21,8 @@ interface GroupRow {
  * clients. Needs both kinds of conference on the bridge, with 30 RTT samples each.
  */
 export async function relayCost(context: InsightContext): Promise<Insight[]> {
-  const rows = await context.reader.rows<GroupRow>(`WITH split AS (
+  const rows = await context.reader.rows<GroupRow>(
+    `WITH split AS (
        SELECT conference FROM placement WHERE source = 'debug' GROUP BY conference HAVING count(DISTINCT bridge) >= 2
      )
      SELECT bridge, conference IN (SELECT conference FROM split) AS split,

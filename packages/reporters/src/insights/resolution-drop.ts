@@ -21,10 +21,19 @@ interface WindowRow {
  * it started and the lowest height reached afterwards.
  */
 export async function resolutionDrops(context: InsightContext): Promise<Insight[]> {
-  const windows = await context.reader.rows<WindowRow>(`SELECT conference, ((epoch_us(time) // ${RESOLUTION_WINDOW_MS * 1000}) * ${RESOLUTION_WINDOW_MS})::DOUBLE AS start,
-            quantile_cont(value, 0.5)::DOUBLE AS height, count(DISTINCT json_extract_string(meta, '$.bot'))::DOUBLE AS participants
-     FROM samples WHERE metric = 'webrtc_recv_frame_height' AND conference IS NOT NULL AND value > 0
-     GROUP BY ALL ORDER BY conference, start`,
+  const windows = await context.reader.rows<WindowRow>(
+    `WITH heights AS (
+       SELECT conference, epoch_us(time) // ${RESOLUTION_WINDOW_MS * 1000} AS w, value, meta::VARCHAR AS meta
+       FROM samples WHERE metric = 'webrtc_recv_frame_height' AND conference IS NOT NULL AND value > 0
+     ), medians AS (
+       SELECT conference, w, quantile_cont(value, 0.5) AS height FROM heights GROUP BY ALL
+     ), receivers AS (
+       -- Distinct meta texts first (a bot has one or two), so JSON is read per bot and window.
+       SELECT conference, w, count(DISTINCT json_extract_string(meta, '$.bot')) AS participants
+       FROM (SELECT DISTINCT conference, w, meta FROM heights) GROUP BY ALL
+     )
+     SELECT conference, (w * ${RESOLUTION_WINDOW_MS})::DOUBLE AS start, height::DOUBLE AS height, participants::DOUBLE AS participants
+     FROM medians JOIN receivers USING (conference, w) ORDER BY conference, start`,
   );
   const byConference = groupBy(windows, (w) => w.conference);
   const insights: Insight[] = [];

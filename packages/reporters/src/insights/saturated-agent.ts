@@ -27,7 +27,8 @@ interface WindowRow {
  * metadata; without it only the lag is checked.
  */
 export async function saturatedAgents(context: InsightContext): Promise<Insight[]> {
-  const windows = await context.reader.rows<WindowRow>(`WITH health AS (
+  const windows = await context.reader.rows<WindowRow>(
+    `WITH health AS (
        SELECT agent, metric, epoch_us(time) AS us, value FROM samples
        WHERE agent IS NOT NULL AND metric IN ('agent_cpu_cores', 'agent_event_loop_lag_ms')
      ), spans AS (

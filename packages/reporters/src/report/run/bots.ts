@@ -32,15 +32,23 @@ interface StatsRow {
 
 /** Every bot: the run metadata's record merged with what its samples show. */
 export async function loadBots(context: ReportContext): Promise<BotRow[]> {
-  const stats = await context.reader.rows<StatsRow>(`SELECT json_extract_string(meta, '$.bot') AS bot, any_value(conference) AS conference, any_value(agent) AS agent,
-            arg_max(bridge, time) FILTER (WHERE bridge IS NOT NULL AND bridge <> 'unknown') AS bridge,
-            (epoch_us(min(time) FILTER (WHERE metric = 'bot_join_success' AND value = 1)) / 1000.0)::DOUBLE AS joinedAt,
-            max(value) FILTER (WHERE metric = 'bot_join_time_ms')::DOUBLE AS joinMs,
-            count(*) FILTER (WHERE metric = 'bot_join_success' AND value = 0)::DOUBLE AS failedAttempts,
-            avg(value) FILTER (WHERE metric = 'webrtc_recv_fps')::DOUBLE AS fps,
-            avg(value) FILTER (WHERE metric = 'webrtc_recv_frame_height' AND value > 0)::DOUBLE AS height
-     FROM samples
-     WHERE metric IN ('bot_join_success', 'bot_join_time_ms', 'webrtc_recv_fps', 'webrtc_recv_frame_height') AND meta IS NOT NULL
+  // Grouped by the meta text first (one or two per bot), so JSON is read per group, not per sample.
+  const stats = await context.reader.rows<StatsRow>(
+    `SELECT json_extract_string(meta, '$.bot') AS bot, any_value(conference) AS conference, any_value(agent) AS agent,
+            arg_max(bridge, bridgeAt) AS bridge, (epoch_us(min(joinedAt)) / 1000.0)::DOUBLE AS joinedAt, max(joinMs)::DOUBLE AS joinMs,
+            sum(failed)::DOUBLE AS failedAttempts, (sum(fpsSum) / sum(fpsN))::DOUBLE AS fps, (sum(heightSum) / sum(heightN))::DOUBLE AS height
+     FROM (SELECT meta::VARCHAR AS meta, any_value(conference) AS conference, any_value(agent) AS agent,
+                  arg_max(bridge, time) FILTER (WHERE bridge IS NOT NULL AND bridge <> 'unknown') AS bridge,
+                  max(time) FILTER (WHERE bridge IS NOT NULL AND bridge <> 'unknown') AS bridgeAt,
+                  min(time) FILTER (WHERE metric = 'bot_join_success' AND value = 1) AS joinedAt,
+                  max(value) FILTER (WHERE metric = 'bot_join_time_ms') AS joinMs,
+                  count(*) FILTER (WHERE metric = 'bot_join_success' AND value = 0) AS failed,
+                  sum(value) FILTER (WHERE metric = 'webrtc_recv_fps') AS fpsSum, count(*) FILTER (WHERE metric = 'webrtc_recv_fps') AS fpsN,
+                  sum(value) FILTER (WHERE metric = 'webrtc_recv_frame_height' AND value > 0) AS heightSum,
+                  count(*) FILTER (WHERE metric = 'webrtc_recv_frame_height' AND value > 0) AS heightN
+           FROM samples
+           WHERE metric IN ('bot_join_success', 'bot_join_time_ms', 'webrtc_recv_fps', 'webrtc_recv_frame_height') AND meta IS NOT NULL
+           GROUP BY 1)
      GROUP BY 1 HAVING bot IS NOT NULL`,
   );
   const byBot = new Map(stats.map((s) => [s.bot, s]));

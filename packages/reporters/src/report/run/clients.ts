@@ -13,6 +13,9 @@ const CLIENT_METRICS = [
   'webrtc_packet_loss_ratio',
 ];
 
+/** The metrics drawn as percentiles across bots (the others as means and extremes). */
+const QUANTILED_METRICS = ['webrtc_rtt_ms', 'webrtc_jitter_ms', 'webrtc_recv_frame_height'];
+
 /** Colours of quality-limitation reasons, WebRTC's four values. */
 const REASON_COLORS: Record<string, string> = { none: '#009e73', bandwidth: '#e69f00', cpu: '#d55e00', other: '#7f7f7f' };
 
@@ -26,43 +29,57 @@ export interface ClientSeries {
 }
 
 /**
- * Client statistics per bucket, computed on the raw samples in SQL: percentiles across the bots of
- * a conference and across the bots on a bridge in one scan (GROUPING SETS), the quality-limitation
+ * Client statistics per bucket, computed on the raw samples in SQL: percentiles and means across
+ * the bots of a conference, RTT percentiles across the bots on a bridge, the quality-limitation
  * shares, and the bots' summed bitrates per bridge (for the client–server comparison).
  */
 export async function clientSeries(context: ReportContext): Promise<ClientSeries> {
   const bucket = bucketSql(context.axis);
   const metrics = CLIENT_METRICS.map((m) => `'${m}'`).join(', ');
-  // One after another: a store reader is one connection.
-  const stats = await readBucketed(
-      context.reader,
-      context.axis,
-      `SELECT CASE WHEN grouping(conference) = 0 THEN 'c:' || conference ELSE 'b:' || bridge END || '|' || metric AS k, b,
-              quantile_cont(value, 0.5)::DOUBLE AS p50, quantile_cont(value, 0.95)::DOUBLE AS p95,
-              avg(value)::DOUBLE AS mean, min(value)::DOUBLE AS lo, max(value)::DOUBLE AS hi
-       FROM (SELECT conference, bridge, metric, value, ${bucket} AS b FROM samples WHERE metric IN (${metrics}))
-       GROUP BY GROUPING SETS ((conference, metric, b), (bridge, metric, b))
-       HAVING (grouping(conference) = 0 AND conference IS NOT NULL) OR (grouping(bridge) = 0 AND bridge IS NOT NULL AND bridge <> 'unknown')`,
-      ['p50', 'p95', 'mean', 'lo', 'hi'],
-    );
+  const quantiled = QUANTILED_METRICS.map((m) => `'${m}'`).join(', ');
+  // One after another: a store reader is one connection. Percentiles are only computed for the
+  // metrics drawn as percentiles (FILTER empties the others' groups), the costliest aggregate here.
+  const perConference = await readBucketed(
+    context.reader,
+    context.axis,
+    `SELECT 'c:' || conference || '|' || metric AS k, b, q[1] AS p50, q[2] AS p95, mean, lo, hi
+     FROM (SELECT conference, metric, ${bucket} AS b,
+                  quantile_cont(value, [0.5, 0.95]) FILTER (WHERE metric IN (${quantiled})) AS q,
+                  avg(value)::DOUBLE AS mean, min(value)::DOUBLE AS lo, max(value)::DOUBLE AS hi
+           FROM samples WHERE metric IN (${metrics}) AND conference IS NOT NULL GROUP BY ALL)`,
+    ['p50', 'p95', 'mean', 'lo', 'hi'],
+  );
+  const perBridge = await readBucketed(
+    context.reader,
+    context.axis,
+    `SELECT 'b:' || bridge || '|webrtc_rtt_ms' AS k, b, q[1] AS p50, q[2] AS p95
+     FROM (SELECT bridge, ${bucket} AS b, quantile_cont(value, [0.5, 0.95]) AS q
+           FROM samples WHERE metric = 'webrtc_rtt_ms' AND bridge IS NOT NULL AND bridge <> 'unknown' GROUP BY ALL)`,
+    ['p50', 'p95'],
+  );
+  // Tags and meta are grouped as text first: a run has few distinct ones, so JSON is read per group, not per sample.
   const limitation = await readBucketed(
-      context.reader,
-      context.axis,
-      `SELECT conference || '|' || reason AS k, b, (100.0 * n / sum(n) OVER (PARTITION BY conference, b))::DOUBLE AS share
-       FROM (SELECT conference, coalesce(json_extract_string(tags, '$.reason'), 'unknown') AS reason, ${bucket} AS b, count(*) AS n
-             FROM samples WHERE metric = 'webrtc_quality_limitation' AND conference IS NOT NULL GROUP BY ALL)`,
-      ['share'],
-    );
+    context.reader,
+    context.axis,
+    `SELECT conference || '|' || reason AS k, b, (100.0 * n / sum(n) OVER (PARTITION BY conference, b))::DOUBLE AS share
+     FROM (SELECT conference, coalesce(json_extract_string(tags, '$.reason'), 'unknown') AS reason, b, sum(n) AS n
+           FROM (SELECT conference, tags::VARCHAR AS tags, ${bucket} AS b, count(*) AS n
+                 FROM samples WHERE metric = 'webrtc_quality_limitation' AND conference IS NOT NULL GROUP BY ALL)
+           GROUP BY ALL)`,
+    ['share'],
+  );
   const totals = await readBucketed(
-      context.reader,
-      context.axis,
-      `SELECT bridge || '|' || metric AS k, b, sum(v)::DOUBLE AS total
-       FROM (SELECT bridge, metric, ${bucket} AS b, json_extract_string(meta, '$.bot') AS bot, avg(value) AS v
-             FROM samples WHERE metric IN ('webrtc_send_kbps', 'webrtc_recv_kbps') AND bridge IS NOT NULL AND bridge <> 'unknown' GROUP BY ALL)
-       GROUP BY ALL`,
-      ['total'],
-    );
-  return { stats, limitation, totals };
+    context.reader,
+    context.axis,
+    `SELECT bridge || '|' || metric AS k, b, sum(v)::DOUBLE AS total
+     FROM (SELECT bridge, metric, b, json_extract_string(meta, '$.bot') AS bot, sum(s) / sum(n) AS v
+           FROM (SELECT bridge, metric, ${bucket} AS b, meta::VARCHAR AS meta, sum(value) AS s, count(*) AS n
+                 FROM samples WHERE metric IN ('webrtc_send_kbps', 'webrtc_recv_kbps') AND bridge IS NOT NULL AND bridge <> 'unknown' GROUP BY ALL)
+           GROUP BY ALL)
+     GROUP BY ALL`,
+    ['total'],
+  );
+  return { stats: new Map([...perConference, ...perBridge]), limitation, totals };
 }
 
 /** Per conference, the clients' view: one row of small multiples each. */

@@ -37,7 +37,8 @@ function groupOf(kind: string): string {
 
 /** Everything that happened once, in time order, filterable by group, level and text; failure screenshots inline. */
 export async function eventsSection(context: ReportContext): Promise<PageSection> {
-  const events = await context.reader.rows<EventRow>(`SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, kind, level, message, tags, meta FROM events ORDER BY time, kind LIMIT ${MAX_EVENTS + 1}`,
+  const events = await context.reader.rows<EventRow>(
+    `SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, kind, level, message, tags, meta FROM events ORDER BY time, kind LIMIT ${MAX_EVENTS + 1}`,
   );
   const truncated = events.length > MAX_EVENTS;
   const shown = events.slice(0, MAX_EVENTS);

@@ -74,8 +74,10 @@ export async function placementMapData(
   const endOfRun = context.facts.endedAt ?? context.facts.dataTo ?? 0;
   const lastSeen = new Map(
     (
-      await context.reader.rows<{ bot: string; last: number }>(`SELECT json_extract_string(meta, '$.bot') AS bot, (epoch_us(max(time)) / 1000.0)::DOUBLE AS last
-         FROM samples WHERE metric = 'webrtc_rtt_ms' AND meta IS NOT NULL GROUP BY 1`,
+      await context.reader.rows<{ bot: string; last: number }>(
+        `SELECT json_extract_string(meta, '$.bot') AS bot, (epoch_us(max(last)) / 1000.0)::DOUBLE AS last
+         FROM (SELECT meta::VARCHAR AS meta, max(time) AS last FROM samples WHERE metric = 'webrtc_rtt_ms' AND meta IS NOT NULL GROUP BY 1)
+         GROUP BY 1`,
       )
     ).map((r) => [r.bot, r.last]),
   );

@@ -31,11 +31,13 @@ const MS = (column: string): string => `(epoch_us(${column}) / 1000.0)::DOUBLE`;
 
 export async function loadRunFacts(reader: StoreReader): Promise<RunFacts> {
   const { meta, malformed } = await loadRunMeta(reader);
-  const [extent] = await reader.rows<{ from: number | null; to: number | null; samples: number; events: number }>(`SELECT least(s.f, e.f) AS "from", greatest(s.t, e.t) AS "to", s.n AS samples, e.n AS events
+  const [extent] = await reader.rows<{ from: number | null; to: number | null; samples: number; events: number }>(
+    `SELECT least(s.f, e.f) AS "from", greatest(s.t, e.t) AS "to", s.n AS samples, e.n AS events
      FROM (SELECT ${MS('min(time)')} f, ${MS('max(time)')} t, count(*)::DOUBLE n FROM samples) s,
           (SELECT ${MS('min(time)')} f, ${MS('max(time)')} t, count(*)::DOUBLE n FROM events) e`,
   );
-  const names = await reader.rows<{ kind: string; name: string }>(`SELECT DISTINCT 'bridge' AS kind, bridge AS name FROM samples WHERE agent IS NULL AND bridge IS NOT NULL
+  const names = await reader.rows<{ kind: string; name: string }>(
+    `SELECT DISTINCT 'bridge' AS kind, bridge AS name FROM samples WHERE agent IS NULL AND bridge IS NOT NULL
      UNION SELECT DISTINCT 'bridge', bridge FROM placement WHERE source = 'debug'
      UNION SELECT DISTINCT 'conference', conference FROM samples WHERE conference IS NOT NULL
      UNION SELECT DISTINCT 'conference', conference FROM placement
