@@ -13,6 +13,8 @@ interface DrawnChart {
   spec: ChartSpec;
   element: HTMLElement;
   columns: DrawColumn[];
+  /** CSS pixels; read once for all charts (reading it between insertions would lay the page out each time). */
+  width: number;
   plot: uPlot;
 }
 
@@ -40,12 +42,14 @@ export class ChartBoard {
   }
 
   drawAll(): void {
-    for (const spec of this.data.model.charts) {
+    const placed = this.data.model.charts.map((spec) => {
       const element = document.getElementById(spec.id);
       if (!element) throw new Error(`the page has no element for chart ${spec.id}`);
-      this.charts.push(this.draw(spec, element));
-    }
-    this.show(this.zoom.range);
+      return { spec, element, columns: this.columnsOf(spec) };
+    });
+    const widths = placed.map(({ element }) => chartWidth(element));
+    this.updateGroupRanges(placed, this.zoom.range);
+    placed.forEach((chart, i) => this.charts.push(this.draw(chart.spec, chart.element, chart.columns, widths[i]!)));
     window.addEventListener('resize', () => this.resize());
   }
 
@@ -61,8 +65,7 @@ export class ChartBoard {
     ]);
   }
 
-  private draw(spec: ChartSpec, element: HTMLElement): DrawnChart {
-    const columns = this.columnsOf(spec);
+  private draw(spec: ChartSpec, element: HTMLElement, columns: DrawColumn[], width: number): DrawnChart {
     const series: uPlot.Series[] = [{ value: (_u, v) => (v == null ? '–' : formatTime(v, this.axis.kind)) }];
     const bands: uPlot.Band[] = [];
     for (const s of spec.series) {
@@ -82,7 +85,7 @@ export class ChartBoard {
       }
     }
     const options: uPlot.Options = {
-      width: Math.max(160, element.clientWidth),
+      width,
       height: CHART_HEIGHT,
       series,
       bands,
@@ -106,9 +109,13 @@ export class ChartBoard {
         draw: [(u) => drawRules(u, spec)],
       },
     };
-    const plot = new uPlot(options, [[], ...columns.map(() => [])], element);
+    const range = this.zoom.range;
+    const drawn = downsample(columns, this.axis, range.from, range.to, width);
+    const plot = new uPlot(options, [drawn.x, ...drawn.ys] as uPlot.AlignedData, element);
     plot.over.addEventListener('dblclick', () => this.zoom.reset());
-    return { spec, element, columns, plot };
+    element.dataset.shown = `${range.from}-${range.to}`;
+    element.dataset.points = String(drawn.points);
+    return { spec, element, columns, width, plot };
   }
 
   private selected(u: uPlot): void {
@@ -120,18 +127,22 @@ export class ChartBoard {
     this.zoom.zoomToSeconds(from, to);
   }
 
-  private show(range: BucketRange): void {
+  private updateGroupRanges(charts: readonly { spec: ChartSpec; columns: DrawColumn[] }[], range: BucketRange): void {
     this.groupRanges.clear();
-    for (const chart of this.charts) {
+    for (const chart of charts) {
       const group = chart.spec.yGroup;
       if (group === undefined) continue;
       const [min, max] = extent(chart.columns, range);
       const current = this.groupRanges.get(group);
       this.groupRanges.set(group, current ? [Math.min(current[0], min), Math.max(current[1], max)] : [min, max]);
     }
+  }
+
+  private show(range: BucketRange): void {
+    this.updateGroupRanges(this.charts, range);
     const [minSeconds, maxSeconds] = rangeSeconds(this.axis, range);
     for (const chart of this.charts) {
-      const drawn = downsample(chart.columns, this.axis, range.from, range.to, chart.plot.bbox.width / devicePixelRatio || chart.element.clientWidth);
+      const drawn = downsample(chart.columns, this.axis, range.from, range.to, chart.width);
       chart.plot.batch(() => {
         chart.plot.setData([drawn.x, ...drawn.ys] as uPlot.AlignedData, false);
         chart.plot.setScale('x', { min: minSeconds, max: maxSeconds });
@@ -156,9 +167,17 @@ export class ChartBoard {
   }
 
   private resize(): void {
-    for (const chart of this.charts) chart.plot.setSize({ width: Math.max(160, chart.element.clientWidth), height: CHART_HEIGHT });
+    const widths = this.charts.map((chart) => chartWidth(chart.element));
+    this.charts.forEach((chart, i) => {
+      chart.width = widths[i]!;
+      chart.plot.setSize({ width: chart.width, height: CHART_HEIGHT });
+    });
     this.show(this.zoom.range);
   }
+}
+
+function chartWidth(element: HTMLElement): number {
+  return Math.max(160, element.clientWidth);
 }
 
 let measure: CanvasRenderingContext2D | undefined;

@@ -8,13 +8,16 @@ import { rangeSeconds, ZoomState } from './time-range.js';
 /**
  * The page's entry point: decodes the embedded data (`#jlt-data`), draws every chart and placement
  * map, wires tables and the zoom bar, then sets `data-ready` on <html> (or `data-error` with the
- * message, also shown at the top of the page).
+ * message, also shown at the top of the page). Performance marks `jlt-decoded` and
+ * `jlt-charts-drawn` time the two phases.
  */
 async function start(): Promise<void> {
   const blob = document.getElementById('jlt-data')?.textContent ?? '';
   const data = await decodePageData(blob.trim());
+  performance.mark('jlt-decoded');
   const zoom = new ZoomState(data.model.axis);
   new ChartBoard(data, zoom).drawAll();
+  performance.mark('jlt-charts-drawn');
   for (const [id, map] of Object.entries(data.model.placementMaps)) {
     const element = document.getElementById(id);
     if (!element) throw new Error(`the page has no element for placement map ${id}`);
