@@ -98,7 +98,7 @@ describe('loadScenarioText: invalid scenarios name line, path and what is allowe
     ['union of wrong type lists the forms', `${minimal}media: { video: yes }\n`, ['s.yaml:6: media.video: must be a mapping (key: value) or false (got "yes")']],
     ['senders above participants', `${minimal}senders: 4\n`, ['s.yaml:6: senders: must be at most participantsPerConference (3) (got 4)']],
     ['http URL', minimal.replace('{ kind: testbed }', '{ kind: jitsi, url: "ftp://x" }'), ['s.yaml:2: target.url: must be an http:// or https:// URL (got "ftp://x")']],
-    ['unknown output', `${minimal}outputs:\n  - junit: {}\n  - foo: {}\n`, ['s.yaml:8: outputs[1].foo: unknown output "foo"; available: influxdb, json, junit, prometheus']],
+    ['unknown output', `${minimal}outputs:\n  - junit: {}\n  - foo: {}\n`, ['s.yaml:8: outputs[1].foo: unknown output "foo"; available: html, influxdb, json, junit, prometheus']],
     ['two outputs in one entry', `${minimal}outputs:\n  - { junit: {}, json: {} }\n`, ['s.yaml:7: outputs[0]: each output entry names exactly one output, e.g. { junit: {} } (got 2)']],
     ['unknown page step', minimal.replace('{ kind: testbed }', '\n  kind: page\n  url: http://localhost/\n  joinedWhen: { remoteMedia: any }\n  steps:\n    - tap: x'), [expect.stringMatching(/^s\.yaml:7: target\.steps\[0\]\.tap: unknown step "tap"; available: click, evaluate, fill, goto, waitFor$/)]],
     ['page target without joinedWhen', minimal.replace('{ kind: testbed }', '{ kind: page, url: "http://localhost/" }'), ['s.yaml:2: target.joinedWhen: is required for a page target: how jlt knows the app let a bot in, one of { selector: CSS }, { expression: JS } or { remoteMedia: audio | video | any }']],
