@@ -64,6 +64,9 @@ figure.chart figcaption { font-size: 12px; font-weight: 600; color: var(--muted)
 .plot .u-legend td { padding: 0 2px; border: 0; }
 .plot .u-legend tr.u-series:first-child { display: none; }
 .plot .u-legend .jlt-band-edge { display: none; }
+/* Legend values are the cursor's; away from the chart there is none to show (uPlot would print a dash). */
+.plot:not(:hover) .u-legend .u-value { display: none; }
+.plot:not(:hover) .u-legend.u-inline tr.u-series th::after { content: none; }
 .missing { color: var(--muted); font-size: 12.5px; margin: 4px 0 0; }
 .filterbar { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; margin: 6px 0 8px; font-size: 13px; }
 .filterbar label { white-space: nowrap; }

@@ -23,7 +23,7 @@ export async function agentsSection(context: ReportContext): Promise<PageSection
     const missing: string[] = [];
     const charts = [
       ['CPU', addChart(context.page, { title: 'CPU (agent and its browsers)', unit: 'cores', ...(cores === undefined ? {} : { rules: [{ value: SATURATION_CPU_SHARE * cores, label: `saturated: ${SATURATION_CPU_SHARE * 100} % of ${cores} cores` }] }), series: [{ label: 'CPU', values: cpu?.mean, band: [cpu?.lo, cpu?.hi] }] })],
-      ['memory', addChart(context.page, { title: 'Memory (RSS of the process tree)', unit: 'bytes', series: [{ label: 'memory', values: memory?.mean, band: [memory?.lo, memory?.hi] }] })],
+      ['memory', addChart(context.page, { title: 'Memory (summed PSS of the process tree)', unit: 'bytes', series: [{ label: 'memory', values: memory?.mean, band: [memory?.lo, memory?.hi] }] })],
       ['event-loop lag', addChart(context.page, { title: 'Event-loop lag (p99 per second)', unit: 'ms', rules: [{ value: SATURATION_LAG_P95_MS, label: `saturated: p95 over 10 s above ${SATURATION_LAG_P95_MS} ms` }], series: [{ label: 'lag', values: lag?.mean, band: [lag?.lo, lag?.hi] }] })],
     ] as const;
     const drawn = charts.flatMap(([name, chart]) => {
