@@ -86,7 +86,7 @@ describe('jlt run refuses bad input at once', () => {
     [['--agents', 'abc'], '--agents must be a positive whole number (got "abc")'],
     [['--wait-agents', '2'], '--wait-agents needs --token-file'],
     [['--tls-cert', 'cert.pem'], '--tls-cert and --tls-key go together'],
-    [['--out', 'influxdb2'], 'unknown output "influxdb2"; available: influxdb, json, junit, prometheus'],
+    [['--out', 'influxdb2'], 'unknown output "influxdb2"; available: html, influxdb, json, junit, prometheus'],
   ])('%j: exit 2 naming the flag', async (flags, message) => {
     expectUsageError(await jlt(['run', 'scenarios/testbed-smoke.yaml', ...flags]), message);
   });

@@ -53,6 +53,12 @@ describe('jlt run against the testbed', () => {
     const runJson = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { outputFailures: unknown[] };
     expect(runJson.outputFailures).toEqual([{ output: 'failing', phase: 'addSamples', message: 'sink refused' }]);
     expect(existsSync(join(out, 'junit.xml')), 'the default junit.xml is replaced by --out junit=FILE').toBe(false);
+    // The HTML report is on by default, in the results directory, its path printed with the files;
+    // it lists the output that failed.
+    expect(result.stdout).toContain(`  report:  ${join(out, 'report.html')}\n`);
+    const report = await readFile(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('sink refused');
+    expect(report).toContain('testbed-smoke');
 
     const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as SummaryFile;
     expect(summary.bots).toEqual({ planned: 3, joined: 3, failed: 0 });

@@ -3,7 +3,7 @@
  * end summary, the HTML report and JUnit. Each rule has a stated threshold, documented in the README.
  */
 export interface Insight {
-  /** Stable rule id: `saturated-agent`, `server-memory-retained`, `resolution-drop`, `relay-cost`,
+  /** Stable rule id: `saturated-agent`, `oversubscribed-agent`, `server-memory-retained`, `resolution-drop`, `relay-cost`,
    * `placement-disagreement`, `collector-gap`. */
   rule: string;
   /**

@@ -17,7 +17,6 @@ export * from './compare/study-index.js';
 export * from './progress/index.js';
 export * from './summary/format-summary.js';
 export * from './summary/format-value.js';
-export * from './store/store-reader.js';
 export * from './report/page/index.js';
 export { buildRunReport } from './report/run/build-run-report.js';
 export type { RunReportOptions } from './report/run/report-context.js';

@@ -1,5 +1,6 @@
 import { redactUrl, type LoadedScenario, type RunPhase } from '@jlt/core';
 import type { CoordinatorResult, ServerCollectors } from '@jlt/agents';
+import { JLT_VERSION } from '../version.js';
 import type { StartedTarget } from './target.js';
 
 /**
@@ -17,6 +18,7 @@ export function initialMeta(loaded: LoadedScenario, run: { runId: string; file: 
     plan: { bots: plan.bots.length, conferences: plan.conferences.length, rampUpMs: plan.rampUpMs, holdMs: plan.holdMs },
     thresholds: thresholds.map((t) => `${t.key}: ${t.expression.source}`),
     status: 'running',
+    version: JLT_VERSION,
   };
 }
 

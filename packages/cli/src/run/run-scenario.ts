@@ -13,13 +13,12 @@ import {
   type RunPhase,
 } from '@jlt/core';
 import { Coordinator, bridgeSourceFromTarget, startServerCollectors } from '@jlt/agents';
-import { DEFAULT_OUTPUTS, ProgressOutput, REPORT_OUTPUT, ResultsStore, StoreOutput, SummaryOutput, builtinOutputRegistry } from '@jlt/reporters';
+import { DEFAULT_OUTPUTS, ProgressOutput, REPORT_OUTPUT, ResultsStore, StoreOutput, SummaryOutput, builtinOutputRegistry, computeInsights } from '@jlt/reporters';
 import type { CliContext } from '../context.js';
 import { planTopology, startAgents } from './agent-topology.js';
 import { Cleanup } from './cleanup.js';
 import { finishRun, type RunOutcome } from './finish.js';
 import { RunIngest } from './ingest.js';
-import { computeRunInsights } from './insights.js';
 import { throwIfInterrupted, untilInterrupted } from './interrupt.js';
 import { createOutputs, selectOutputs } from './output-selection.js';
 import { makeRunId } from './run-id.js';
@@ -150,7 +149,7 @@ export async function runScenario(options: RunOptions, ctx: CliContext): Promise
       ingest,
       store,
       resultsDir,
-      computeInsights: computeRunInsights,
+      computeInsights,
       interruptedWhile: () => interruptedWhile,
       ctx,
     });

@@ -1,15 +1,16 @@
 import type { Insight } from '@jlt/core';
-import type { StoreReader } from '../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { loadRunFacts, reportSpan } from '../report/run/run-facts.js';
 import { collectorGaps } from './collector-gaps.js';
 import type { InsightContext } from './insight-context.js';
 import { memoryRetained } from './memory-retained.js';
+import { oversubscribedAgents } from './oversubscribed-agent.js';
 import { placementDisagreements } from './placement-disagreement.js';
 import { relayCost } from './relay-cost.js';
 import { resolutionDrops } from './resolution-drop.js';
 import { saturatedAgents } from './saturated-agent.js';
 
-const RULES = [saturatedAgents, memoryRetained, resolutionDrops, relayCost, placementDisagreements, collectorGaps];
+const RULES = [saturatedAgents, oversubscribedAgents, memoryRetained, resolutionDrops, relayCost, placementDisagreements, collectorGaps];
 const SEVERITY_ORDER: Record<Insight['severity'], number> = { untrustworthy: 0, warning: 1, info: 2 };
 
 /**
@@ -17,10 +18,11 @@ const SEVERITY_ORDER: Record<Insight['severity'], number> = { untrustworthy: 0, 
  * threshold), most severe first, then in time order. Reads only the store, so the end of a run,
  * `jlt report` and a comparison all find the same ones.
  */
-export async function computeInsights(reader: StoreReader): Promise<Insight[]> {
+export async function computeInsights(reader: ResultsReader): Promise<Insight[]> {
   const facts = await loadRunFacts(reader);
   const span = reportSpan(facts);
-  if (!span) return [];
+  // A run that ended before its first sample can still say why: its agents were oversubscribed.
+  if (!span) return oversubscribedAgents({ reader });
   const context: InsightContext = { reader, meta: facts.meta, startMs: facts.startedAt ?? span[0], endMs: span[1] };
   const found: Insight[] = [];
   for (const rule of RULES) found.push(...(await rule(context)));

@@ -1,10 +1,10 @@
-import type { StoreReader } from '../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { formatDuration, formatOffset } from '../report/time-format.js';
 import type { RunMeta } from '../report/run/run-meta.js';
 
 /** What every insight rule reads: the store and what the run recorded about itself. */
 export interface InsightContext {
-  reader: StoreReader;
+  reader: ResultsReader;
   meta: RunMeta;
   /** When the run started (or its first sample), ms since the epoch: messages give times relative to it. */
   startMs: number;

@@ -178,3 +178,23 @@ describe('computeInsights', () => {
     expect(found.map((i) => i.severity)).toEqual(['untrustworthy', 'warning']);
   });
 });
+
+describe('oversubscribed-agent (warning): an agent given more bots than its cores fit', () => {
+  const oversubscribed = { time: T0 + 2 * S, kind: 'agent-oversubscribed', level: 'warn', message: 'agent agent-1 (vm) runs 10 bots but its 2 cores fit 6', tags: { agent: 'agent-1' }, meta: { bots: 10, fits: 6 } } as const;
+  const connected = { time: T0 + S, kind: 'agent-connected', level: 'info', message: 'agent-2 connected', tags: { agent: 'agent-2' } } as const;
+
+  it('warns about every oversubscribed agent', async () => {
+    const found = await insightsOf({ events: [connected, oversubscribed], samples: series('bot_join_success', { scenario: 's' }, T0, S, 10, () => 1) });
+    expect(found).toEqual([{ rule: 'oversubscribed-agent', severity: 'warning', message: oversubscribed.message, subject: 'agent-1', time: T0 + 2 * S }]);
+  });
+
+  it('warns also in a run that ended before its first sample', async () => {
+    const store = await openCraftedStore({ events: [connected, oversubscribed] });
+    disposers.push(() => store.dispose());
+    expect(rules(await computeInsights(store.db))).toEqual(['oversubscribed-agent agent-1']);
+  });
+
+  it('finds nothing in a run whose agents had room', async () => {
+    expect(await insightsOf({ events: [connected], samples: series('bot_join_success', { scenario: 's' }, T0, S, 10, () => 1) })).toEqual([]);
+  });
+});

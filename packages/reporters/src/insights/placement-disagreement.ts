@@ -1,5 +1,5 @@
 import type { Insight } from '@jlt/core';
-import type { StoreReader } from '../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { groupBy } from './group-by.js';
 import { seconds, sinceStart, type InsightContext } from './insight-context.js';
 
@@ -18,7 +18,7 @@ export interface PlacementRow {
 }
 
 /** The placement table in time order. */
-export async function loadPlacement(reader: StoreReader): Promise<PlacementRow[]> {
+export async function loadPlacement(reader: ResultsReader): Promise<PlacementRow[]> {
   // Relays as text, parsed once per distinct value: a long run has hundreds of thousands of rows and a handful of relay lists.
   const rows = await reader.rows<Omit<PlacementRow, 'relays'> & { relays: string | null }>(
     `SELECT (epoch_us(time) / 1000.0)::DOUBLE AS time, bridge, conference, endpoint, source, relays::VARCHAR AS relays
@@ -86,7 +86,7 @@ export function findDisagreements(rows: readonly PlacementRow[]): Disagreement[]
 }
 
 /** Endpoint id → bot id, from the bots' join samples (which carry both in their metadata). */
-export async function botsByEndpoint(reader: StoreReader): Promise<Map<string, string>> {
+export async function botsByEndpoint(reader: ResultsReader): Promise<Map<string, string>> {
   const rows = await reader.rows<{ endpoint: string; bot: string }>(
     `SELECT DISTINCT json_extract_string(meta, '$.endpoint') AS endpoint, json_extract_string(meta, '$.bot') AS bot
      FROM samples WHERE metric IN ('bot_join_time_ms', 'bot_join_success') AND json_extract_string(meta, '$.endpoint') IS NOT NULL`,

@@ -5,7 +5,7 @@ import { jsonOutput } from './json-output.js';
 import { junitOutput } from './junit-output.js';
 import { prometheusOutput } from './prometheus/prometheus-output.js';
 
-export { HtmlOutput, htmlOutput, type OpenStoreReader } from './html-output.js';
+export { HtmlOutput, htmlOutput } from './html-output.js';
 export { JsonOutput, jsonOutput } from './json-output.js';
 export { JunitOutput, junitOutput, junitXml } from './junit-output.js';
 export { PrometheusOutput, prometheusOutput, type PrometheusOutputOptions } from './prometheus/prometheus-output.js';

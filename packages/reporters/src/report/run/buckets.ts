@@ -1,5 +1,5 @@
 import type { TimeAxis } from '../page/page-model.js';
-import type { StoreReader } from '../../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 
 /** Bucket widths a run report picks from: the smallest that keeps a run within MAX_BUCKETS. */
 const STEPS_MS = [1, 2, 3, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
@@ -28,7 +28,7 @@ export type BucketedSeries = Map<string, Record<string, Float32Array>>;
  * bucketSql) and one DOUBLE column per name in `fields`, and spreads the rows into one column per
  * key and field (NaN where a bucket has no row; rows outside the axis are dropped).
  */
-export async function readBucketed(reader: StoreReader, axis: TimeAxis, sql: string, fields: readonly string[]): Promise<BucketedSeries> {
+export async function readBucketed(reader: ResultsReader, axis: TimeAxis, sql: string, fields: readonly string[]): Promise<BucketedSeries> {
   const rows = await reader.rows<Record<string, unknown>>(sql);
   const series: BucketedSeries = new Map();
   for (const row of rows) {

@@ -1,6 +1,6 @@
 import { computeInsights } from '../../insights/compute-insights.js';
 import { botsByEndpoint, findDisagreements, loadPlacement } from '../../insights/placement-disagreement.js';
-import type { StoreReader } from '../../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { html } from '../page/html.js';
 import { ReportPage } from '../page/report-page.js';
 import { formatClock } from '../time-format.js';
@@ -22,7 +22,7 @@ import { thresholdRows, thresholdsSection } from './thresholds.js';
  * "The run report"): header and insights, thresholds, per-bridge figures, per-conference client
  * figures, client vs server per bridge, the placement map, agents, events and bots.
  */
-export async function buildRunReport(reader: StoreReader, options: RunReportOptions = {}): Promise<string> {
+export async function buildRunReport(reader: ResultsReader, options: RunReportOptions = {}): Promise<string> {
   const facts = await loadRunFacts(reader);
   const now = Date.now();
   const span = reportSpan(facts) ?? [now, now];

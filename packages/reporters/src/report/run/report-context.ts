@@ -1,5 +1,5 @@
 import type { Insight, OutputFailureRecord, RunStatus, Summary } from '@jlt/core';
-import type { StoreReader } from '../../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { html, type SafeHtml } from '../page/html.js';
 import type { SeriesSpec, TimeAxis, ValueUnit } from '../page/page-model.js';
 import { paletteColor } from '../page/palette.js';
@@ -24,7 +24,7 @@ export interface RunReportOptions {
 
 /** What every section builder gets. */
 export interface ReportContext {
-  reader: StoreReader;
+  reader: ResultsReader;
   page: ReportPage;
   axis: TimeAxis;
   facts: RunFacts;

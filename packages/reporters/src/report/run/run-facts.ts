@@ -1,4 +1,4 @@
-import type { StoreReader } from '../../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 import { loadRunMeta, metaTime, type RunMeta } from './run-meta.js';
 
 /** What every section of a run report needs to know about the run, read once. */
@@ -29,7 +29,7 @@ export interface RunFacts {
 
 const MS = (column: string): string => `(epoch_us(${column}) / 1000.0)::DOUBLE`;
 
-export async function loadRunFacts(reader: StoreReader): Promise<RunFacts> {
+export async function loadRunFacts(reader: ResultsReader): Promise<RunFacts> {
   const { meta, malformed } = await loadRunMeta(reader);
   const [extent] = await reader.rows<{ from: number | null; to: number | null; samples: number; events: number }>(
     `SELECT least(s.f, e.f) AS "from", greatest(s.t, e.t) AS "to", s.n AS samples, e.n AS events

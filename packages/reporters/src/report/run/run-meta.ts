@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { StoreReader } from '../../store/store-reader.js';
+import type { ResultsReader } from '@jlt/core';
 
 const agentMeta = z.object({
   id: z.string(),
@@ -67,7 +67,7 @@ export interface LoadedRunMeta {
   malformed: string[];
 }
 
-export async function loadRunMeta(reader: StoreReader): Promise<LoadedRunMeta> {
+export async function loadRunMeta(reader: ResultsReader): Promise<LoadedRunMeta> {
   const rows = await reader.rows<{ key: string; value: unknown }>('SELECT key, value FROM run_meta');
   const meta: RunMeta & Record<string, unknown> = {};
   const malformed: string[] = [];

@@ -1,12 +1,12 @@
 import {
   compareThreshold,
   formatAggregation,
-  formatValue,
   metricInfo,
   parseThresholdExpression,
   parseThresholdKey,
   type Aggregation,
 } from '@jlt/core';
+import { formatThresholdValue } from '../../summary/format-value.js';
 import { html, type SafeHtml } from '../page/html.js';
 import type { PageSection } from '../page/report-page.js';
 import type { ReportContext } from './report-context.js';
@@ -32,7 +32,7 @@ export async function thresholdRows(context: ReportContext): Promise<{ rows: Thr
         key: t.key,
         expression: t.expression,
         passed: t.passed,
-        observed: t.observed === null ? 'no samples' : `${t.aggregation}=${formatValue(t.observed, t.unit)}`,
+        observed: t.observed === null ? 'no samples' : `${t.aggregation}=${formatThresholdValue(t.aggregation, t.observed, t.unit)}`,
       })),
     };
   }
@@ -74,7 +74,7 @@ async function evaluateFromStore(context: ReportContext, entry: string, spanMs: 
       key,
       expression: source,
       passed: observed !== null && compareThreshold(observed, expression.operator, expression.value),
-      observed: observed === null ? 'no samples' : `${label}=${formatValue(observed, info?.unit ?? '')}`,
+      observed: observed === null ? 'no samples' : `${label}=${formatThresholdValue(label, observed, info?.unit ?? '')}`,
     };
   } catch (error) {
     return { key, expression: source, passed: false, observed: `cannot evaluate: ${error instanceof Error ? error.message : String(error)}` };
