@@ -2,3 +2,5 @@ export * from './random.js';
 export * from './until.js';
 export * from './scenarios.js';
 export * from './json-schema.js';
+export * from './property.js';
+export * from './scenario-yaml.js';
