@@ -205,6 +205,8 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+export const YAML_SYNTAX_HINT = 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon';
+
 /** Every YAML syntax error of a document, located, as one ConfigError. */
 export function yamlSyntaxError(doc: Document, lineCounter: LineCounter, file: string): ConfigError {
   return new ConfigError(
@@ -214,6 +216,6 @@ export function yamlSyntaxError(doc: Document, lineCounter: LineCounter, file: s
       path: '',
       message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
     })),
-    { hint: 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon' },
+    { hint: YAML_SYNTAX_HINT },
   );
 }
