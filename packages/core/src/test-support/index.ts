@@ -4,3 +4,4 @@ export * from './scenarios.js';
 export * from './json-schema.js';
 export * from './property.js';
 export * from './scenario-yaml.js';
+export * from './protocol-frames.js';

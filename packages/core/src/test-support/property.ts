@@ -11,7 +11,10 @@ export interface PropertyBudget {
 }
 
 function verdict(details: fc.RunDetails<unknown>, budget: PropertyBudget): void {
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\nGot: ${cause.slice(0, 2_000)}`);
+  }
   if (details.numRuns < budget.minRuns) {
     throw new Error(`property ran only ${details.numRuns} of at least ${budget.minRuns} cases within ${budget.timeLimitMs} ms`);
   }
