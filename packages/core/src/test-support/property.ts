@@ -123,3 +123,90 @@ export function mutatedText(text: string, tokens: fc.Arbitrary<string>, max = 4)
     .array(textMutationArbitrary(tokens), { minLength: 1, maxLength: max })
     .map((mutations) => mutations.reduce(applyTextMutation, text));
 }
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A structural change at the `at`-th value below the root (depth first) or at a key of the root. */
+type JsonMutation =
+  | { op: 'replace'; at: number; value: unknown }
+  | { op: 'delete'; at: number }
+  | { op: 'oversize'; at: number; length: number }
+  | { op: 'rekey'; at: number; length: number }
+  | { op: 'nest'; at: number; depth: number }
+  | { op: 'set-root-key'; key: string; value: unknown };
+
+function jsonMutationArbitrary(rootKey: fc.Arbitrary<[string, unknown]> | undefined): fc.Arbitrary<JsonMutation> {
+  const at = fc.nat();
+  const mutations: fc.Arbitrary<JsonMutation>[] = [
+    fc.record({ op: fc.constant('replace' as const), at, value: fc.jsonValue({ maxDepth: 3 }) }),
+    fc.record({ op: fc.constant('replace' as const), at, value: fc.constantFrom(-1, 0.5, 2 ** 53, -(2 ** 60), 1e308, '', 'x', true, null, [], {}) }),
+    fc.record({ op: fc.constant('delete' as const), at }),
+    fc.record({ op: fc.constant('oversize' as const), at, length: fc.integer({ min: 1_000, max: 200_000 }) }),
+    fc.record({ op: fc.constant('rekey' as const), at, length: fc.integer({ min: 1_000, max: 50_000 }) }),
+    fc.record({ op: fc.constant('nest' as const), at, depth: fc.integer({ min: 10, max: 2_000 }) }),
+  ];
+  if (rootKey) mutations.push(rootKey.map(([key, value]) => ({ op: 'set-root-key' as const, key, value })));
+  return fc.oneof(...mutations);
+}
+
+function applyJsonMutation(root: Json, mutation: JsonMutation): Json {
+  if (mutation.op === 'set-root-key') {
+    return typeof root === 'object' && root !== null && !Array.isArray(root) ? { ...root, [mutation.key]: mutation.value as Json } : root;
+  }
+  const slots: { parent: Json[] | { [key: string]: Json }; key: string | number }[] = [];
+  const walk = (node: Json): void => {
+    if (Array.isArray(node)) {
+      node.forEach((child, key) => {
+        slots.push({ parent: node, key });
+        walk(child);
+      });
+    } else if (typeof node === 'object' && node !== null) {
+      for (const key of Object.keys(node)) {
+        slots.push({ parent: node, key });
+        walk(node[key]!);
+      }
+    }
+  };
+  walk(root);
+  if (slots.length === 0) return root;
+  const { parent, key } = slots[mutation.at % slots.length]!;
+  const set = (value: unknown): void => void ((parent as Record<string | number, unknown>)[key] = value);
+  switch (mutation.op) {
+    case 'replace':
+      set(mutation.value);
+      break;
+    case 'delete':
+      if (Array.isArray(parent)) parent.splice(key as number, 1);
+      else delete parent[key as string];
+      break;
+    case 'oversize':
+      set('x'.repeat(mutation.length));
+      break;
+    case 'rekey':
+      // The value moves under a very long key: keys reach error paths, as values reach messages.
+      if (Array.isArray(parent)) set({ ['k'.repeat(mutation.length)]: parent[key as number] });
+      else {
+        parent['k'.repeat(mutation.length)] = parent[key as string]!;
+        delete parent[key as string];
+      }
+      break;
+    case 'nest': {
+      let value: unknown = 1;
+      for (let i = 0; i < mutation.depth; i++) value = [value];
+      set(value);
+      break;
+    }
+  }
+  return root;
+}
+
+/**
+ * One to three structural mutations of a decoded JSON value (a payload, a message): a value replaced
+ * by other JSON or by an edge value, deleted, made huge, moved under a huge key, nested deeply, or a
+ * root key set from `rootKey`. The input is not modified.
+ */
+export function mutatedJson(json: unknown, options: { rootKey?: fc.Arbitrary<[string, unknown]> } = {}): fc.Arbitrary<unknown> {
+  return fc
+    .array(jsonMutationArbitrary(options.rootKey), { minLength: 1, maxLength: 3 })
+    .map((mutations) => mutations.reduce(applyJsonMutation, structuredClone(json) as Json));
+}
