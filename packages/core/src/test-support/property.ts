@@ -131,7 +131,8 @@ type JsonMutation =
   | { op: 'replace'; at: number; value: unknown }
   | { op: 'delete'; at: number }
   | { op: 'oversize'; at: number; length: number }
-  | { op: 'rekey'; at: number; length: number }
+  | { op: 'rekey'; at: number; length: number; breakValue: boolean }
+  | { op: 'fan-out'; at: number; count: number }
   | { op: 'nest'; at: number; depth: number }
   | { op: 'set-root-key'; key: string; value: unknown };
 
@@ -142,7 +143,8 @@ function jsonMutationArbitrary(rootKey: fc.Arbitrary<[string, unknown]> | undefi
     fc.record({ op: fc.constant('replace' as const), at, value: fc.constantFrom(-1, 0.5, 2 ** 53, -(2 ** 60), 1e308, '', 'x', true, null, [], {}) }),
     fc.record({ op: fc.constant('delete' as const), at }),
     fc.record({ op: fc.constant('oversize' as const), at, length: fc.integer({ min: 1_000, max: 200_000 }) }),
-    fc.record({ op: fc.constant('rekey' as const), at, length: fc.integer({ min: 1_000, max: 50_000 }) }),
+    fc.record({ op: fc.constant('rekey' as const), at, length: fc.integer({ min: 1_000, max: 50_000 }), breakValue: fc.boolean() }),
+    fc.record({ op: fc.constant('fan-out' as const), at, count: fc.integer({ min: 50, max: 3_000 }) }),
     fc.record({ op: fc.constant('nest' as const), at, depth: fc.integer({ min: 10, max: 2_000 }) }),
   ];
   if (rootKey) mutations.push(rootKey.map(([key, value]) => ({ op: 'set-root-key' as const, key, value })));
@@ -182,13 +184,19 @@ function applyJsonMutation(root: Json, mutation: JsonMutation): Json {
     case 'oversize':
       set('x'.repeat(mutation.length));
       break;
-    case 'rekey':
-      // The value moves under a very long key: keys reach error paths, as values reach messages.
-      if (Array.isArray(parent)) set({ ['k'.repeat(mutation.length)]: parent[key as number] });
+    case 'rekey': {
+      // The value (or a number in its place) moves under a very long key: keys reach error paths.
+      const value = mutation.breakValue ? 1 : Array.isArray(parent) ? parent[key as number]! : parent[key as string]!;
+      if (Array.isArray(parent)) set({ ['k'.repeat(mutation.length)]: value });
       else {
-        parent['k'.repeat(mutation.length)] = parent[key as string]!;
         delete parent[key as string];
+        parent['k'.repeat(mutation.length)] = value;
       }
+      break;
+    }
+    case 'fan-out':
+      // Thousands of entries where a few were: one problem repeated, as a schema error lists it.
+      set(Object.fromEntries(Array.from({ length: mutation.count }, (_, i) => [`k${i}`, i])));
       break;
     case 'nest': {
       let value: unknown = 1;
@@ -202,8 +210,8 @@ function applyJsonMutation(root: Json, mutation: JsonMutation): Json {
 
 /**
  * One to three structural mutations of a decoded JSON value (a payload, a message): a value replaced
- * by other JSON or by an edge value, deleted, made huge, moved under a huge key, nested deeply, or a
- * root key set from `rootKey`. The input is not modified.
+ * by other JSON or by an edge value, deleted, made huge, moved under a huge key, fanned out into
+ * thousands of entries, nested deeply, or a root key set from `rootKey`. The input is not modified.
  */
 export function mutatedJson(json: unknown, options: { rootKey?: fc.Arbitrary<[string, unknown]> } = {}): fc.Arbitrary<unknown> {
   return fc
