@@ -14,7 +14,7 @@ describe('protocol decoder properties', () => {
       fc.property(validAgentMessageArbitrary, (message) => {
         expect(decodeMessage(encodeMessage(message), { from: 'agent' })).toEqual({ ok: true, message });
       }),
-      { seed: 13_201, numRuns: 300, timeLimitMs: 1_000, minRuns: 100 },
+      { seed: 13_201, numRuns: 200, timeLimitMs: 10_000 },
     );
   });
 
@@ -32,7 +32,7 @@ describe('protocol decoder properties', () => {
         expect(result.error.message.length).toBeLessThanOrEqual(MAX_REASON_CHARS);
         expect((result.error.type ?? '').length).toBeLessThanOrEqual(MAX_REASON_CHARS);
       }),
-      { seed: 13_202, numRuns: 600, timeLimitMs: 2_000, minRuns: 150 },
+      { seed: 13_202, numRuns: 400, timeLimitMs: 15_000 },
     );
   });
 });

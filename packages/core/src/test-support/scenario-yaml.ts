@@ -29,7 +29,7 @@ const UNICODE = ['ß', 'ǅ', '😀', '👩‍👩‍👧', '\u200b', '\u2028', '
 
 /** What is meaningful in YAML and in jlt scenarios: indicators, anchors and aliases, tags, scalars. */
 export const yamlTokenArbitrary: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('&a ', '&b ', '*a', '*b', '*missing', '<<: *a\n', '&a [*a]', '&b {x: *b}') },
+  { weight: 6, arbitrary: fc.constantFrom('&a ', '&b ', '*a', '*b', '*missing', '<<: *a\n', '&a [*a]', '&b {x: *b}') },
   { weight: 4, arbitrary: fc.constantFrom(': ', '- ', '[', ']', '{', '}', ',', '? ', '|\n', '>-\n', "'", '"', '\t', '\n', '  ', '# ', '\\', '%', '@', '`') },
   { weight: 2, arbitrary: fc.constantFrom('%YAML 1.1\n---\n', '---\n', '...\n', '%TAG ! tag:x,2000:\n---\n') },
   { weight: 2, arbitrary: fc.constantFrom('!!binary ', '!!set ', '!!map ', '!!seq ', '!!str ', '!!int ', '!!float ', '!!timestamp ', '!custom ', '!<tag:x> ') },
