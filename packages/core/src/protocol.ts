@@ -19,6 +19,13 @@ import { assignedScenarioSchema } from './scenario/assigned.js';
  */
 export const PROTOCOL_VERSION = 3;
 
+/**
+ * The `refused` reason for an agent that connects while the coordinator's run is under way (an agent
+ * serving run after run reconnects as soon as its run is done, while the coordinator may still be
+ * finishing): not a fault, so the agent tries again later instead of giving up.
+ */
+export const REFUSAL_RUN_STARTED = 'the run has already started';
+
 /** Sample batches an agent may have in flight before it waits for an `ack`. */
 export const DEFAULT_MAX_UNACKED_BATCHES = 4;
 

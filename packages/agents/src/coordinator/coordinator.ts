@@ -1,6 +1,7 @@
 import {
   JltError,
   MessageStamper,
+  REFUSAL_RUN_STARTED,
   decodeMessage,
   encodeMessage,
   type AgentMessage,
@@ -347,7 +348,7 @@ export class Coordinator {
           return;
         }
         if (this.phase !== 'waiting' && !(this.phase === 'running' && options.onAgentLoss === 'redistribute')) {
-          this.sendNow(connection, { type: 'refused', reason: 'the run has already started' });
+          this.sendNow(connection, { type: 'refused', reason: REFUSAL_RUN_STARTED });
           setTimeout(() => connection.channel.close('late'), 100);
           return;
         }
