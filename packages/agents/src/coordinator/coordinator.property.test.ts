@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { decodeMessage, type Logger, type Plan, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
-import { hostileAgentFrameArbitrary } from '@jlt/core/test-support';
+import { assignedTestScenario, hostileAgentFrameArbitrary } from '@jlt/core/test-support';
 import { describe, expect, it } from 'vitest';
 import { runAgentSession } from '../agent/agent-session.js';
 import { fakeShareFactory } from '../agent/fake-share.test-support.js';
@@ -75,10 +75,8 @@ describe('Coordinator fed by a misbehaving agent over a WebSocket', () => {
       runId: 'run-1',
       token: 'secret-token',
       scenarioName: 'fake',
-      scenario: {},
+      scenario: assignedTestScenario('fake'),
       plan: plan(2, 2_000),
-      media: { video: false, audio: false },
-      statsIntervalMs: 1000,
       shard: { placement: 'spread', keepConferencesTogether: true },
       onAgentLoss: 'fail',
       expectedAgents: 1,
