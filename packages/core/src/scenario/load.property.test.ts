@@ -17,8 +17,9 @@ import { loadScenarioText } from './load.js';
  */
 
 const scenariosDir = new URL('../../../../scenarios/', import.meta.url);
+// study-*.yaml are study files, not scenarios (study/load.test.ts checks them).
 const shipped = readdirSync(scenariosDir)
-  .filter((name) => name.endsWith('.yaml'))
+  .filter((name) => name.endsWith('.yaml') && !name.startsWith('study-'))
   .sort()
   .map((name) => ({ name, text: readFileSync(new URL(name, scenariosDir), 'utf8') }));
 
