@@ -48,6 +48,8 @@ function expectValidOrLocated(text: string, file: string): void {
     expect(issue.message.trim()).not.toBe('');
   }
   for (const line of error.message.split('\n')) expect(line).toMatch(new RegExp(`^${file.replace(/\./g, '\\.')}:\\d+: \\S`));
+  // Echoed input is escaped: a control character from the file would reach the user's terminal.
+  expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
 }
 
 describe('scenario loader properties', () => {

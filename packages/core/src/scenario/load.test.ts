@@ -121,6 +121,8 @@ describe('loadScenarioText: invalid scenarios name line, path and what is allowe
       `${minimal}x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `x${n}: &a${n} [${Array(10).fill(`*a${n - 1}`).join(', ')}]`).join('\n')}\n`,
       [expect.stringMatching(/^s\.yaml:7: YAML aliases expand to more than 100 copies/)],
     ],
+    ['control characters of the file are escaped', `${minimal}media: { video: "\u009b2J\u007f" }\n`, ['s.yaml:6: media.video: must be a mapping (key: value) or false (got "\\u009b2J\\u007f")']],
+    ['control characters of a key are escaped', `${minimal}"\u009b2J": 1\n`, [expect.stringMatching(/^s\.yaml:6: \["\\u009b2J"\]: unknown key "\\u009b2J"; allowed: /)]],
     ['a plan too large to hold', minimal.replace('conferences: 2', 'conferences: 100000000'), ['s.yaml:3: conferences: conferences × participantsPerConference must be at most 100000 bots (got 100000000 × 3)']],
     ['a duration past what a number holds', minimal.replace('duration: 10s', `duration: ${'9'.repeat(400)}s`), [expect.stringMatching(/^s\.yaml:5: duration: must be at most 9007199254740991 ms/)]],
   ])('%s', (_name, text, expected) => {
