@@ -18,13 +18,13 @@ import { readProbe, type ProbeReading } from './soak-probe.js';
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { createStreamLogger, type RunContext } from '../packages/core/dist/index.js';
+import { freeLoopbackPort } from '../packages/core/dist/test-support/index.js';
 import { processTree, readAllProcStats, PAGE_BYTES } from '../packages/agents/dist/index.js';
 import { runScenario } from '../packages/cli/dist/run/run-scenario.js';
 import { pssBytes } from './proc-tree-sampler.js';
@@ -63,14 +63,6 @@ interface Reading {
   browserPssBytes: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'jlt-soak-'));
 const log = createWriteStream(join(dir, 'soak.log'));
 const tokenFile = join(dir, 'token');
@@ -92,7 +84,7 @@ await writeFile(
     '',
   ].join('\n'),
 );
-const port = await freePort();
+const port = await freeLoopbackPort();
 
 const agent = spawn(
   process.execPath,

@@ -5,3 +5,4 @@ export * from './json-schema.js';
 export * from './property.js';
 export * from './scenario-yaml.js';
 export * from './protocol-frames.js';
+export * from './ports.js';
