@@ -200,14 +200,17 @@ describe('startJvbRestCollector', () => {
     const collector = startJvbRestCollector({
       scenario: 's',
       bridges: [{ id: 'jvb-exporter', restUrl: url }],
-      intervalMs: 300,
+      // Each poll is three requests (404, /metrics, /debug): at 300 ms polls their 240 ms timeout was
+      // too short on a loaded machine, and a timed-out poll counts as a failure.
+      intervalMs: 1_000,
+      timeoutMs: 900,
       now: Date.now,
       sink,
       logger,
       signal: new AbortController().signal,
     });
     try {
-      await until(() => (collector.counts()['jvb-exporter']?.polls ?? 0) >= 3, 8_000);
+      await until(() => (collector.counts()['jvb-exporter']?.polls ?? 0) >= 3, 15_000);
     } finally {
       await collector.stop();
       await exporter.close();
