@@ -29,6 +29,7 @@ import {
   type PlannedBot,
   type Sample,
 } from '../packages/core/dist/index.js';
+import { assignedTestScenario } from '../packages/core/dist/test-support/index.js';
 import { Coordinator, connectChannel, listenForChannels } from '../packages/agents/dist/index.js';
 import { ResultsStore, type FlushStats } from '../packages/reporters/dist/index.js';
 
@@ -178,10 +179,8 @@ async function runCoordinator(): Promise<void> {
       runId: 'bench-coordinator',
       token: TOKEN,
       scenarioName: 'bench',
-      scenario: {},
+      scenario: assignedTestScenario('bench'),
       plan: plan(agents, seconds * 1000),
-      media: { video: false, audio: false },
-      statsIntervalMs: 1_000,
       shard: { placement: 'spread', keepConferencesTogether: true },
       onAgentLoss: 'fail',
       expectedAgents: agents,

@@ -28,6 +28,17 @@ describe('parseDuration', () => {
   );
 });
 
+describe('parseDuration past what a double holds', () => {
+  it.each([
+    ['400 digits of ms', '9'.repeat(400)],
+    ['400 digits of hours', `${'9'.repeat(400)}h`],
+    ['1e300 ms', 1e300],
+    ['2^53 ms', 2 ** 53],
+  ])('rejects %s', (_name, input) => {
+    expect(() => parseDuration(input)).toThrow(/must be at most 9007199254740991 ms/);
+  });
+});
+
 describe('formatDuration', () => {
   it.each([
     [0, '0s'],

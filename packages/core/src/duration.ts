@@ -14,10 +14,10 @@ export function parseDuration(input: string | number): number {
     if (!Number.isFinite(input) || input < 0) {
       throw new RangeError(`must be a non-negative number of milliseconds (got ${input})`);
     }
-    return Math.round(input);
+    return checkedMs(input, input);
   }
   const text = input.trim();
-  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text));
+  if (/^\d+(?:\.\d+)?$/.test(text)) return checkedMs(Number(text), input);
   if (!DURATION_PATTERN.test(text)) {
     throw new RangeError(
       `must be a duration such as 500ms, 2s, 5m or 1h30m, or a number of milliseconds (got ${JSON.stringify(input)})`,
@@ -27,7 +27,16 @@ export function parseDuration(input: string | number): number {
   for (const [, amount, unit] of text.matchAll(PART_PATTERN)) {
     total += Number(amount) * UNIT_MS[unit as Unit];
   }
-  return Math.round(total);
+  return checkedMs(total, input);
+}
+
+/** Digits past what a double holds make Infinity or lose whole milliseconds; neither is a duration. */
+function checkedMs(ms: number, input: string | number): number {
+  const rounded = Math.round(ms);
+  if (!Number.isSafeInteger(rounded)) {
+    throw new RangeError(`must be at most ${Number.MAX_SAFE_INTEGER} ms (got ${JSON.stringify(input.toString().slice(0, 40))})`);
+  }
+  return rounded;
 }
 
 /** The shortest exact form: `0s`, `500ms`, `2s`, `1.5s`, `5m`, `1h30m`, `1m0.25s`. */

@@ -7,6 +7,7 @@ export * from './executors/plan.js';
 export * from './duration.js';
 export * from './random.js';
 export * from './deadline.js';
+export * from './http-body.js';
 export * from './thresholds/parse.js';
 export * from './executors/executor.js';
 export * from './executors/registry.js';

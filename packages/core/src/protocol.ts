@@ -19,6 +19,13 @@ import { assignedScenarioSchema } from './scenario/assigned.js';
  */
 export const PROTOCOL_VERSION = 3;
 
+/**
+ * The `refused` reason for an agent that connects while the coordinator's run is under way (an agent
+ * serving run after run reconnects as soon as its run is done, while the coordinator may still be
+ * finishing): not a fault, so the agent tries again later instead of giving up.
+ */
+export const REFUSAL_RUN_STARTED = 'the run has already started';
+
 /** Sample batches an agent may have in flight before it waits for an `ack`. */
 export const DEFAULT_MAX_UNACKED_BATCHES = 4;
 
@@ -211,13 +218,13 @@ export function decodeMessage(data: string | Uint8Array, options: DecodeOptions)
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return failure('not-an-object', 'message is not a JSON object');
   const record = parsed as Record<string, unknown>;
-  const type = typeof record.type === 'string' ? record.type : undefined;
+  const type = typeof record.type === 'string' ? shorten(record.type) : undefined;
   const seq = typeof record.seq === 'number' ? record.seq : undefined;
   const where = { ...(type === undefined ? {} : { type }), ...(seq === undefined ? {} : { seq }) };
   if (record.v !== PROTOCOL_VERSION)
     return failure(
       'wrong-version',
-      `protocol version ${JSON.stringify(record.v)} is not supported; this side speaks version ${PROTOCOL_VERSION}`,
+      `protocol version ${shown(record.v)} is not supported; this side speaks version ${PROTOCOL_VERSION}`,
       where,
     );
   const schema = options.from === 'agent' ? agentMessageSchema : coordinatorMessageSchema;
@@ -225,14 +232,14 @@ export function decodeMessage(data: string | Uint8Array, options: DecodeOptions)
   if (type === undefined || !known.has(type))
     return failure(
       'unknown-type',
-      `unknown ${options.from} message type ${JSON.stringify(record.type)}; expected one of: ${[...known].join(', ')}`,
+      `unknown ${options.from} message type ${shown(record.type)}; expected one of: ${[...known].join(', ')}`,
       where,
     );
   const result = type === 'samples' ? parseSamplesMessage(parsed) : schema.safeParse(parsed);
   if (!result.success) {
     const issues = result.error.issues
       .slice(0, 5)
-      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+      .map((issue) => `${issue.path.length > 0 ? issue.path.map((part) => shorten(String(part), 40)).join('.') : '(root)'}: ${issue.message}`);
     const more = result.error.issues.length > 5 ? `; and ${result.error.issues.length - 5} more` : '';
     return failure('invalid', `invalid ${type} message: ${issues.join('; ')}${more}`, where);
   }
@@ -262,6 +269,18 @@ const AGENT_MESSAGE_TYPES: ReadonlySet<string> = new Set(agentMessageSchema.opti
 const COORDINATOR_MESSAGE_TYPES: ReadonlySet<string> = new Set(
   coordinatorMessageSchema.options.map((o) => o.shape.type.value),
 );
+
+/**
+ * A value from a rejected message as it may appear in the reason: rejections are logged, stored as
+ * events and sent back in refusals, so a peer's multi-megabyte field must not travel along.
+ */
+function shown(value: unknown): string {
+  return shorten(JSON.stringify(value) ?? String(value));
+}
+
+function shorten(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
 /** UTF-8 length, counted only when the string could exceed `limit` (a UTF-16 unit is ≤ 3 bytes). */
 function byteLength(text: string, limit: number): number {

@@ -175,6 +175,33 @@ describe('createJvbClient against a real HTTP server', () => {
     expect(error.reason).toBe('timeout');
   });
 
+  it.each([
+    ['chunked, without Content-Length', {}],
+    ['with a Content-Length over the limit', { 'content-length': String(8 * 1024 * 1024) }],
+  ])('stops reading a body over the limit (%s)', async (_name, headers) => {
+    let written = 0;
+    let closed = false;
+    routes.set('/colibri/stats', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', ...headers });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = (): void => {
+        // Bounded: 8 MiB at most, against a limit of 256 KiB.
+        while (!closed && written < 8 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (closed = true));
+      pump();
+    });
+    const error = await failure((c) => c.colibriStats(), createJvbClient(baseUrl, { timeoutMs: 5000, maxBodyBytes: 256 * 1024 }));
+    expect(error.reason).toBe('too-large');
+    expect(error.code).toBe('PROTOCOL_ERROR');
+    expect(error.message).toMatch(/exceeds the limit of 262144 bytes/);
+    expect(written).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('reports a connection cut mid-body as unreachable', async () => {
     routes.set('/colibri/stats', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });

@@ -1,4 +1,4 @@
-import { JltError, deadlineSignal } from '@jlt/core';
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, JltError, deadlineSignal, readBodyText } from '@jlt/core';
 import type { z } from 'zod';
 import { healthFromResponse, JvbVersionSchema, type JvbHealth, type JvbVersion } from './about.js';
 import { ColibriStatsSchema, type ColibriStats } from './colibri-stats.js';
@@ -13,10 +13,20 @@ export interface JvbClientOptions {
   timeoutMs?: number;
   /** Aborts every request of this client (e.g. the run's signal). */
   signal?: AbortSignal;
+  /** Largest answer body read, enforced while streaming (chunked answers too). Default 32 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** Why a request failed. The first four are `TARGET_UNREACHABLE`, the rest `PROTOCOL_ERROR`. */
-export type JvbRequestFailure = 'unreachable' | 'timeout' | 'aborted' | 'http-status' | 'not-json' | 'schema' | 'not-prometheus';
+export type JvbRequestFailure =
+  | 'unreachable'
+  | 'timeout'
+  | 'aborted'
+  | 'http-status'
+  | 'too-large'
+  | 'not-json'
+  | 'schema'
+  | 'not-prometheus';
 
 /** A failed request to one JVB surface; the message names the URL and what was wrong. */
 export class JvbRequestError extends JltError {
@@ -77,15 +87,22 @@ export function createJvbClient(restUrl: string, options: JvbClientOptions = {})
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 2000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   async function get(path: string, accept: string): Promise<{ url: string; status: number; body: string }> {
     const url = new URL(path, base).href;
     const deadline = deadlineSignal(timeoutMs, options.signal);
     try {
       const response = await fetchImpl(url, { signal: deadline.signal, headers: { accept } });
-      const body = await response.text();
+      const body = await readBodyText(response, maxBodyBytes);
       return { url, status: response.status, body };
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new JvbRequestError(url, 'too-large', error.message, {
+          hint: 'No JVB surface answers this much; check the URL points at the bridge and not at something streaming.',
+          cause: error,
+        });
+      }
       if (deadline.timedOut) {
         throw new JvbRequestError(url, 'timeout', `no complete answer within ${timeoutMs} ms`, {
           hint: 'The bridge is overloaded or the address leads nowhere; raise the timeout only if the bridge is known to be slow.',

@@ -88,15 +88,19 @@ describe('jvbGauges', () => {
       },
     },
     { name: 'only the keys present', stats: { stress_level: 0, conferences: 1 }, expected: { jvb_stress: 0, jvb_conferences: 1 } },
+    { name: 'local endpoints of an old bridge: participants less relayed', stats: { participants: 7, octo_endpoints: 2 }, expected: { jvb_local_endpoints: 5 } },
+    { name: 'local endpoints of an old bridge without relays', stats: { participants: 3 }, expected: { jvb_local_endpoints: 3 } },
+    { name: 'local_endpoints wins over the difference', stats: { local_endpoints: 4, endpoints: 9, participants: 9, octo_endpoints: 2 }, expected: { jvb_local_endpoints: 4 } },
     { name: 'nothing from an empty payload', stats: {}, expected: {} },
   ])('$name', ({ stats, expected }) => {
     expect(jvbGauges(parseColibriStats(stats))).toEqual(expected);
   });
 
-  it('reads the 2.3.63 sample (every gauge key present) and the 2019 sample (no local_endpoints)', () => {
+  it('reads the 2.3.63 sample and the 2019 sample, whose local endpoints are its participants', () => {
     expect(Object.keys(jvbGauges(parseColibriStats(modern))).sort()).toHaveLength(10);
     expect(jvbGauges(parseColibriStats(legacy))).toEqual({
       jvb_stress: 0.6,
+      jvb_local_endpoints: 0,
       jvb_download_kbps: 0.5,
       jvb_upload_kbps: 0.5,
       jvb_rtt_ms: 0,

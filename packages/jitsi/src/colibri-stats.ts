@@ -170,11 +170,22 @@ export function jvbGauges(stats: ColibriStats): JvbGauges {
   put('jvb_download_kbps', stats.bit_rate_download);
   put('jvb_upload_kbps', stats.bit_rate_upload);
   put('jvb_rtt_ms', stats.rtt_aggregate);
-  put('jvb_local_endpoints', stats.local_endpoints);
+  put('jvb_local_endpoints', localEndpoints(stats));
   put('jvb_conferences', stats.conferences);
   put('jvb_relay_send_bps', stats.octo_send_bitrate);
   put('jvb_relay_recv_bps', stats.octo_receive_bitrate);
   put('jvb_packet_rate_download', stats.packet_rate_download);
   put('jvb_packet_rate_upload', stats.packet_rate_upload);
   return gauges;
+}
+
+/**
+ * Endpoints connected to this bridge itself. JVBs that predate `local_endpoints` (the 2019 sample)
+ * report every endpoint of their conferences as `participants` (later also `endpoints`), relayed ones
+ * included, and the relayed ones as `octo_endpoints`, so the local count is their difference.
+ */
+function localEndpoints(stats: ColibriStats): number | undefined {
+  if (stats.local_endpoints !== undefined) return stats.local_endpoints;
+  const all = stats.endpoints ?? stats.participants;
+  return all === undefined ? undefined : all - (stats.octo_endpoints ?? 0);
 }

@@ -16,7 +16,19 @@ describe('jvbGaugesFromPrometheus', () => {
     expect(Object.keys(fromExporter)).toHaveLength(10);
   });
 
+  it('gives the same gauges from exporter 1.2.3 output as from the 2019 /colibri/stats it was made from, local endpoints included', () => {
+    const fromExporter = jvbGaugesFromPrometheus(parsePrometheusText(fixture('exporter-metrics.systemli-1.2.3.from-legacy-2019.prom.txt')));
+    const fromJson = jvbGauges(parseColibriStats(JSON.parse(fixture('colibri-stats.legacy-2019.exporter-1.2.3-test-input.json'))));
+    expect(fromExporter).toEqual(fromJson);
+    expect(fromExporter.jvb_local_endpoints).toBe(0);
+  });
+
   it.each([
+    {
+      name: 'exporter text of an old bridge: local endpoints are participants less relayed ones',
+      text: 'jitsi_participants 7\njitsi_octo_endpoints 2\n',
+      expected: { jvb_local_endpoints: 5 },
+    },
     {
       name: 'native JVB names, bps bitrates converted to kbps, relay bitrates kept in bps',
       text: [

@@ -5,6 +5,8 @@ interface GaugeSource {
   metric: string;
   /** Divides the metric's value into jlt's unit (1000 for bps → kbps). */
   divisor: number;
+  /** A metric subtracted from `metric` when present (a count derived as a difference). */
+  minus?: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export const JVB_PROMETHEUS_SOURCES: Readonly<Record<JvbGaugeName, readonly Gaug
   jvb_local_endpoints: [
     { metric: 'jitsi_jvb_local_endpoints', divisor: 1 },
     { metric: 'jitsi_local_endpoints', divisor: 1 },
+    // Exporters before 1.4 have no local count: all endpoints less the relayed ones, as for the JSON.
+    { metric: 'jitsi_participants', divisor: 1, minus: 'jitsi_octo_endpoints' },
   ],
   jvb_conferences: [
     { metric: 'jitsi_jvb_conferences', divisor: 1 },
@@ -66,12 +70,20 @@ export function jvbGaugesFromPrometheus(families: readonly MetricFamily[]): JvbG
   const gauges: JvbGauges = {};
   for (const [gauge, sources] of Object.entries(JVB_PROMETHEUS_SOURCES) as Array<[JvbGaugeName, readonly GaugeSource[]]>) {
     for (const source of sources) {
-      const sample = findSample(families, source.metric);
-      if (sample && Number.isFinite(sample.value)) {
-        gauges[gauge] = sample.value / source.divisor;
+      const value = sourceValue(families, source);
+      if (value !== undefined) {
+        gauges[gauge] = value;
         break;
       }
     }
   }
   return gauges;
+}
+
+function sourceValue(families: readonly MetricFamily[], source: GaugeSource): number | undefined {
+  const sample = findSample(families, source.metric);
+  if (!sample || !Number.isFinite(sample.value)) return undefined;
+  const subtracted = source.minus === undefined ? undefined : findSample(families, source.minus)?.value;
+  const value = subtracted !== undefined && Number.isFinite(subtracted) ? sample.value - subtracted : sample.value;
+  return value / source.divisor;
 }

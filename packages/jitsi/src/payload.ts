@@ -1,19 +1,34 @@
 import { JltError } from '@jlt/core';
 import type { z } from 'zod';
 
+/** Longest key shown per path segment: a server's keys are its data, and may be any length. */
+const MAX_KEY_CHARS = 40;
+/** Problems listed per payload; the rest are counted. A payload wrong in 2000 places needs 5 to be fixed. */
+const MAX_ISSUES = 5;
+
+function shortKey(key: string): string {
+  return key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS - 1)}…` : key;
+}
+
 /** Formats a zod issue path as a key a person can find in the payload: `conferences.abc.endpoints`, `sizes[3]`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
+    else out += out === '' ? shortKey(String(part)) : `.${shortKey(String(part))}`;
   }
   return out === '' ? '(root)' : out;
 }
 
-/** One line per problem, each naming the key: `key "stress_level": Invalid input: expected number, received string`. */
+/**
+ * The first problems, each naming the key: `key "stress_level": Invalid input: expected number,
+ * received string`, then how many more there are. Bounded whatever the payload, because the text
+ * ends up in logs, events and reports.
+ */
 export function describeZodIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `key "${formatIssuePath(issue.path)}": ${issue.message}`).join('; ');
+  const shown = error.issues.slice(0, MAX_ISSUES).map((issue) => `key "${formatIssuePath(issue.path)}": ${issue.message}`);
+  const more = error.issues.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_OUTPUTS, type Plan, type Sample } from '@jlt/core';
-import { until } from '@jlt/core/test-support';
+import { freeLoopbackPort, until } from '@jlt/core/test-support';
 import { InfluxdbOutput } from '../src/outputs/influxdb/influxdb-output.js';
 import { startInfluxWriteServer, type InfluxWriteServer } from '../src/outputs/influxdb/influx-write-server.test-support.js';
 
@@ -15,14 +14,6 @@ import { startInfluxWriteServer, type InfluxWriteServer } from '../src/outputs/i
  * written again to Debian's InfluxDB 1.x (`/write`) and read back with InfluxQL.
  */
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 let dir: string;
 let influxd: ChildProcess;
 let influxUrl: string;
@@ -31,7 +22,7 @@ let output = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'jlt-influxdb-'));
-  const [httpPort, rpcPort] = [await freePort(), await freePort()];
+  const [httpPort, rpcPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
   influxUrl = `http://127.0.0.1:${httpPort}`;
   writeFileSync(
     join(dir, 'influxdb.conf'),

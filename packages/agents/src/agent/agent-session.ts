@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_UNACKED_BATCHES,
   JltError,
   MessageStamper,
+  REFUSAL_RUN_STARTED,
   decodeMessage,
   encodeMessage,
   type AgentMessage,
@@ -118,7 +119,7 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Ses
         await syncClock(options.initialExchanges ?? 16);
         return;
       case 'refused':
-        logger.log('error', `coordinator refused this agent: ${message.reason}`);
+        logger.log(message.reason === REFUSAL_RUN_STARTED ? 'info' : 'error', `coordinator refused this agent: ${message.reason}`);
         finish({ kind: 'refused', reason: message.reason });
         return;
       case 'time-response':

@@ -184,7 +184,7 @@ describe('Coordinator with agents over real channels', () => {
     const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 300) }));
     const [foreignCoordinatorSide, foreign] = createChannelPair();
     const received: string[] = [];
-    foreign.onMessage((text) => received.push(text));
+    foreign.onMessage((frame) => received.push(String(frame)));
     const closed = new Promise<string>((resolve) => foreign.onClose(resolve));
     coordinator.addChannel(foreignCoordinatorSide);
     const hello = { v: PROTOCOL_VERSION + 1, type: 'hello', seq: 0, ts: 0, token: 'secret-token', name: 'future', version: '9', capacity: { cores: 1, memoryBytes: 1, maxBots: 1 } };

@@ -4,6 +4,7 @@ import {
   AGENT_OVERSUBSCRIBED_EVENT,
   JltError,
   MessageStamper,
+  REFUSAL_RUN_STARTED,
   botStateEvent,
   decodeMessage,
   encodeMessage,
@@ -170,7 +171,7 @@ export class Coordinator {
       rejectedMessages: 0,
     };
     this.connections.add(connection);
-    channel.onMessage((text) => this.onText(connection, text, this.now()));
+    channel.onMessage((frame) => this.onFrame(connection, frame, this.now()));
     channel.onClose((reason) => {
       connection.closed = true;
       if (!connection.id) this.connections.delete(connection);
@@ -337,8 +338,9 @@ export class Coordinator {
     return this.registered().filter((c) => c.clock !== undefined && !c.closed);
   }
 
-  private onText(connection: AgentConnection, text: string, receivedAt: number): void {
-    const decoded = decodeMessage(text, { from: 'agent' });
+  private onFrame(connection: AgentConnection, frame: string | Uint8Array, receivedAt: number): void {
+    if (typeof frame !== 'string') return this.reject(connection, `binary frame of ${frame.byteLength} bytes; the protocol sends JSON text frames`);
+    const decoded = decodeMessage(frame, { from: 'agent' });
     if (!decoded.ok) {
       this.reject(connection, decoded.error.message);
       if (decoded.error.code === 'wrong-version' && !connection.id) {
@@ -375,7 +377,7 @@ export class Coordinator {
           return;
         }
         if (this.phase !== 'waiting' && !(this.phase === 'running' && options.onAgentLoss === 'redistribute')) {
-          this.sendNow(connection, { type: 'refused', reason: 'the run has already started' });
+          this.sendNow(connection, { type: 'refused', reason: REFUSAL_RUN_STARTED });
           setTimeout(() => connection.channel.close('late'), 100);
           return;
         }

@@ -2,12 +2,14 @@
  * A message channel between a coordinator and one agent: ordered, reliable text messages.
  * `send` resolves once the message is handed to the transport and the transport's buffer is below its
  * high-water mark, so a sender that awaits it slows down when the peer or the network is slow.
- * Handlers are called in arrival order; `onClose` fires once, after the last message.
+ * Handlers are called in arrival order; `onClose` fires once, after the last message. A transport
+ * that can carry binary frames hands them over as bytes: the protocol has none, so the receiver can
+ * reject (and count) them rather than never seeing them.
  */
 export interface MessageChannel {
   readonly remoteAddress: string;
   send(text: string): Promise<void>;
-  onMessage(handler: (text: string) => void): void;
+  onMessage(handler: (message: string | Uint8Array) => void): void;
   onClose(handler: (reason: string) => void): void;
   close(reason?: string): void;
 }
@@ -23,7 +25,7 @@ export function createChannelPair(): [MessageChannel, MessageChannel] {
 
 class InMemoryChannel implements MessageChannel {
   peer: InMemoryChannel | undefined;
-  private messageHandlers: ((text: string) => void)[] = [];
+  private messageHandlers: ((message: string | Uint8Array) => void)[] = [];
   private closeHandlers: ((reason: string) => void)[] = [];
   private closed = false;
 
@@ -36,7 +38,7 @@ class InMemoryChannel implements MessageChannel {
     setImmediate(() => peer.deliver(text));
   }
 
-  onMessage(handler: (text: string) => void): void {
+  onMessage(handler: (message: string | Uint8Array) => void): void {
     this.messageHandlers.push(handler);
   }
 

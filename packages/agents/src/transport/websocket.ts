@@ -23,9 +23,7 @@ export function channelFromSocket(socket: WebSocket, remoteAddress: string): Mes
       }
     },
     onMessage(handler) {
-      socket.on('message', (data: Buffer, isBinary) => {
-        if (!isBinary) handler(data.toString('utf8'));
-      });
+      socket.on('message', (data: Buffer, isBinary) => handler(isBinary ? new Uint8Array(data) : data.toString('utf8')));
     },
     onClose(handler) {
       let fired = false;

@@ -106,6 +106,8 @@ export class WorkerShare {
   private stopReason: string | undefined;
   private finishing: Promise<void> | undefined;
   private readonly faroForwarder: FaroForwarder | undefined;
+  /** On the caller's signal, which outlives the share (a long-lived agent's): removed once settled. */
+  private readonly onAbort = (): void => void this.stop('aborted');
 
   constructor(private readonly options: WorkerShareOptions) {
     this.now = options.now ?? Date.now;
@@ -113,9 +115,8 @@ export class WorkerShare {
     this.joinPolicy = { ...DEFAULT_JOIN_POLICY, ...options.joinPolicy };
     this.pending.push(...options.bots);
     if (this.botOptions.faro && options.faroCollectorUrl !== undefined) this.faroForwarder = new FaroForwarder(options.faroCollectorUrl, options.logger);
-    const onAbort = (): void => void this.stop('aborted');
-    if (options.signal.aborted) queueMicrotask(onAbort);
-    else options.signal.addEventListener('abort', onAbort, { once: true });
+    if (options.signal.aborted) queueMicrotask(this.onAbort);
+    else options.signal.addEventListener('abort', this.onAbort, { once: true });
     this.outcomes = this.started.then(() => this.settle());
     this.finished = this.outcomes.then(() => undefined);
   }
@@ -290,6 +291,7 @@ export class WorkerShare {
       else this.stopController.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     this.finishing ??= (async () => {
+      this.options.signal.removeEventListener('abort', this.onAbort);
       await Promise.all([...this.running.values()].map((r) => r.done));
       await this.faroForwarder?.close();
       this.health?.stop();

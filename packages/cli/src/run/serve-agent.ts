@@ -1,6 +1,6 @@
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode } from '@jlt/core';
+import { ExitCode, REFUSAL_RUN_STARTED, type RunContext } from '@jlt/core';
 import { DEFAULT_BOT_BUDGET, botCapacity, capacityLimit, connectChannel, hostResources, runAgentSession, workerShareFactory } from '@jlt/agents';
 import type { CliContext } from '../context.js';
 import { readTokenFile } from './token-file.js';
@@ -19,9 +19,11 @@ const RECONNECT_DELAY_MS = 2_000;
 
 /**
  * Connects to a coordinator and serves one run after another until interrupted (or after one run
- * with `once`). A refused token ends it with the "agent lost" exit code and the coordinator's reason.
+ * with `once`). A coordinator whose run is under way (this agent came late, or reconnected while the
+ * run it served was still finishing) is tried again after a pause; any other refusal (a wrong token,
+ * another protocol version) ends it with the "agent lost" exit code and the coordinator's reason.
  */
-export async function serveAgent(options: ServeAgentOptions, ctx: CliContext): Promise<{ exitCode: number }> {
+export async function serveAgent(options: ServeAgentOptions, ctx: Pick<CliContext, keyof RunContext | 'redactor'>): Promise<{ exitCode: number }> {
   const token = await readTokenFile(options.tokenFile);
   ctx.redactor.add(token);
   const host = hostResources();
@@ -60,6 +62,11 @@ export async function serveAgent(options: ServeAgentOptions, ctx: CliContext): P
       logger: ctx.logger,
       signal: ctx.signal,
     });
+    if (end.kind === 'refused' && end.reason === REFUSAL_RUN_STARTED) {
+      ctx.logger.log('info', `the coordinator's run is under way; trying again in ${RECONNECT_DELAY_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+      continue;
+    }
     served++;
     if (end.kind === 'refused') {
       ctx.stderr.write(`error: the coordinator refused this agent: ${end.reason}\n`);

@@ -12,6 +12,12 @@ const rampUpSchema = z
   .describe('Bot start schedule: { every: 2s } or { over: 1m }; all at once when omitted');
 
 /**
+ * The most bots one plan may hold. A plan lists every bot and each bot is a browser page, so a plan
+ * past this (hundreds of machines' worth) is a typo, and planning it would exhaust memory.
+ */
+export const MAX_PLANNED_BOTS = 100_000;
+
+/**
  * N conferences of M participants each. Bots start conference after conference (all of conference 1
  * first), so the first conferences are complete while later ones still fill. The first `senders`
  * participants of each conference send media; the rest receive only.
@@ -32,7 +38,15 @@ export const conferenceGrid = defineExecutor({
     duration: duration('How long every bot stays after the last one started'),
   }),
   refine(scenario, ctx) {
-    const { senders, participantsPerConference } = scenario;
+    const { senders, participantsPerConference, conferences } = scenario;
+    const total = conferences * participantsPerConference;
+    if (Number.isInteger(conferences) && Number.isInteger(participantsPerConference) && total > MAX_PLANNED_BOTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['conferences'],
+        message: `conferences × participantsPerConference must be at most ${MAX_PLANNED_BOTS} bots (got ${conferences} × ${participantsPerConference})`,
+      });
+    }
     if (
       typeof senders === 'number' &&
       Number.isInteger(participantsPerConference) &&

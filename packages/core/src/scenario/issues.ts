@@ -38,7 +38,15 @@ export function unknownKeysMessage(noun: string, keys: readonly string[], allowe
 }
 
 function quotedList(keys: readonly string[]): string {
-  return keys.map((k) => JSON.stringify(k)).join(', ');
+  return keys.map(quoted).join(', ');
+}
+
+/**
+ * A value from the user's file, quoted for a message: JSON escapes C0 controls and quotes, and DEL
+ * and the C1 controls (U+0080-U+009F, which terminals may take for escape sequences) are escaped too.
+ */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function allowedKeys(inst: unknown): string[] {
@@ -90,7 +98,7 @@ function unionAlternatives(branches: readonly (readonly z.core.$ZodIssue[])[]): 
 function show(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoted(value);
   return String(value);
 }
 
@@ -130,7 +138,7 @@ export function formatPath(path: readonly PathSegment[]): string {
       if (typeof segment === 'number') return `[${segment}]`;
       const text = String(segment);
       if (/^[A-Za-z_$][\w$-]*$/.test(text)) return i === 0 ? text : `.${text}`;
-      return `[${JSON.stringify(text)}]`;
+      return `[${quoted(text)}]`;
     })
     .join('');
 }
@@ -140,7 +148,7 @@ function gotSuffix(issue: z.core.$ZodIssue): string {
   const { input } = issue as { input?: unknown };
   if (input === undefined) return '';
   if (typeof input === 'number' || typeof input === 'boolean' || input === null) return ` (got ${String(input)})`;
-  if (typeof input === 'string') return ` (got ${JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input)})`;
+  if (typeof input === 'string') return ` (got ${quoted(input.length > 60 ? `${input.slice(0, 57)}...` : input)})`;
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') return ` (got ${show(input)})`;
   return '';
 }
@@ -158,7 +166,7 @@ export function toConfigIssues(
       for (const key of issue.keys) {
         const path = [...issue.path, key];
         const message =
-          issue.keys.length === 1 ? issue.message : issue.message.replace(quotedList(issue.keys), JSON.stringify(key));
+          issue.keys.length === 1 ? issue.message : issue.message.replace(quotedList(issue.keys), quoted(key));
         located.push({ file, line: lineOf(doc, lineCounter, path), path: formatPath(path), message });
       }
       continue;
@@ -205,6 +213,8 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
+export const YAML_SYNTAX_HINT = 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon';
+
 /** Every YAML syntax error of a document, located, as one ConfigError. */
 export function yamlSyntaxError(doc: Document, lineCounter: LineCounter, file: string): ConfigError {
   return new ConfigError(
@@ -214,6 +224,6 @@ export function yamlSyntaxError(doc: Document, lineCounter: LineCounter, file: s
       path: '',
       message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
     })),
-    { hint: 'fix the YAML syntax first; indentation uses spaces, and `key: value` needs a space after the colon' },
+    { hint: YAML_SYNTAX_HINT },
   );
 }

@@ -113,6 +113,18 @@ describe('loadScenarioText: invalid scenarios name line, path and what is allowe
     ['YAML syntax error', `${minimal}media: video: false\nstats: {}\n`, [expect.stringMatching(/^s\.yaml:6: YAML syntax error: Nested mappings/)]],
     ['duplicate key', `${minimal}duration: 5s\n`, [expect.stringMatching(/^s\.yaml:6: YAML syntax error: Map keys must be unique/)]],
     ['empty file', '', ['s.yaml:1: must be a mapping (key: value) (got null)']],
+    ['alias without its anchor', `${minimal}media: *camera\n`, ['s.yaml:6: YAML alias *camera has no anchor &camera before it']],
+    ['alias before its anchor', `${minimal}media: *m\nbots: &m {}\n`, ['s.yaml:6: YAML alias *m has no anchor &m before it']],
+    ['alias inside the block it repeats', `${minimal}target: &t { kind: jitsi, config: { loop: *t } }\n`.replace('target: { kind: testbed }\n', ''), ['s.yaml:5: YAML alias *t is inside the block &t it repeats (a cycle)']],
+    [
+      'billion laughs',
+      `${minimal}x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `x${n}: &a${n} [${Array(10).fill(`*a${n - 1}`).join(', ')}]`).join('\n')}\n`,
+      [expect.stringMatching(/^s\.yaml:7: YAML aliases expand to more than 100 copies/)],
+    ],
+    ['control characters of the file are escaped', `${minimal}media: { video: "\u009b2J\u007f" }\n`, ['s.yaml:6: media.video: must be a mapping (key: value) or false (got "\\u009b2J\\u007f")']],
+    ['control characters of a key are escaped', `${minimal}"\u009b2J": 1\n`, [expect.stringMatching(/^s\.yaml:6: \["\\u009b2J"\]: unknown key "\\u009b2J"; allowed: /)]],
+    ['a plan too large to hold', minimal.replace('conferences: 2', 'conferences: 100000000'), ['s.yaml:3: conferences: conferences × participantsPerConference must be at most 100000 bots (got 100000000 × 3)']],
+    ['a duration past what a number holds', minimal.replace('duration: 10s', `duration: ${'9'.repeat(400)}s`), [expect.stringMatching(/^s\.yaml:5: duration: must be at most 9007199254740991 ms/)]],
   ])('%s', (_name, text, expected) => {
     expect(issuesOf(text)).toEqual(expected);
   });

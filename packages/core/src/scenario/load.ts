@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type * as z from 'zod';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, JltError, type ConfigIssue } from '../errors.js';
 import { DEFAULT_EXECUTOR, findExecutor, unknownExecutorMessage } from '../executors/registry.js';
 import type { Plan } from '../executors/plan.js';
 import type { ThresholdDefinition } from '../thresholds/types.js';
 import { baseScenarioSchema } from './base-schema.js';
-import { lineOf, scenarioErrorMap, toConfigIssues, yamlSyntaxError } from './issues.js';
+import { lineOf, scenarioErrorMap, toConfigIssues } from './issues.js';
 import { SCENARIO_SCHEMAS, type Scenario } from './schema.js';
 import { resolveTargetUrl } from './target.js';
+import { parseScenarioYaml } from './yaml-document.js';
 import { scenarioThresholds } from './thresholds.js';
 
 export interface LoadScenarioOptions {
@@ -47,11 +47,7 @@ export async function readInputFile(path: string, noun: string, hint: string): P
 
 /** Validates and plans scenario YAML; `fileName` is only used to locate problems (`file:line`). */
 export function loadScenarioText(text: string, fileName: string, options: LoadScenarioOptions = {}): LoadedScenario {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw yamlSyntaxError(doc, lineCounter, fileName);
-
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const { doc, lineCounter, value: raw } = parseScenarioYaml(text, fileName);
   const executorName = isRecord(raw) && raw.executor !== undefined ? raw.executor : DEFAULT_EXECUTOR;
   const issues: ConfigIssue[] = [];
   let schema: z.ZodType<Scenario> | undefined;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { prometheusAuthSchema } from './collect.js';
+import { quoted } from './issues.js';
 import { duration, envVarName, httpUrl, nonEmptyString, nonNegativeInt, positiveInt } from './fields.js';
 
 /** Prometheus label names (and InfluxDB tag keys, kept to the same rule); `__` is reserved. */
@@ -105,7 +106,7 @@ export const scenarioOutputEntrySchema = z
   .strictObject(outputEntryShape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown output ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; available: ${BUILTIN_OUTPUT_NAMES.join(', ')}`
+        ? `unknown output ${issue.keys.map(quoted).join(', ')}; available: ${BUILTIN_OUTPUT_NAMES.join(', ')}`
         : undefined,
   })
   .superRefine(

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { JltError } from '../errors.js';
+import { quoted } from './issues.js';
 import { duration, httpUrl, nonEmptyString, positiveInt } from './fields.js';
 
 const roomPrefix = z
@@ -122,7 +123,7 @@ export const pageStepSchema = z
   .strictObject(pageStepShape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown step ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; available: ${pageStepNames.join(', ')}`
+        ? `unknown step ${issue.keys.map(quoted).join(', ')}; available: ${pageStepNames.join(', ')}`
         : undefined,
   })
   .superRefine(

@@ -4,3 +4,7 @@ export * from './scenarios.js';
 export * from './json-schema.js';
 export * from './summary-fixture.js';
 export * from './quiet-output.js';
+export * from './property.js';
+export * from './scenario-yaml.js';
+export * from './protocol-frames.js';
+export * from './ports.js';

@@ -1,4 +1,4 @@
-import { redactUrl, splitUrlCredentials } from '@jlt/core';
+import { DEFAULT_MAX_BODY_BYTES, readBodyText, redactUrl, splitUrlCredentials } from '@jlt/core';
 
 export type FetchLike = typeof fetch;
 
@@ -6,10 +6,9 @@ export interface HttpGetOptions {
   fetch?: FetchLike;
   signal: AbortSignal;
   headers?: Record<string, string>;
+  /** Largest body read, enforced while streaming (chunked answers too); default 32 MiB. */
+  maxBodyBytes?: number;
 }
-
-/** Largest body read from a server; a larger answer is garbage for every surface jlt polls. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 
 /** Why a GET failed, worded for a person; never contains request headers. */
@@ -57,9 +56,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   }
   let body: string;
   try {
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > MAX_BODY_BYTES) throw new Error(`body of ${declared} bytes exceeds ${MAX_BODY_BYTES}`);
-    body = await response.text();
+    body = await readBodyText(response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   } catch (error) {
     throw new HttpGetError(`GET ${redactUrl(url)}: reading the answer failed: ${reasonOf(error, options.signal)}`, response.status);
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger, PlacementRecord, RunEvent, Sample } from '@jlt/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSink } from './collector.js';
+import { jvbGauges, parseColibriStats } from '@jlt/jitsi';
 import { startJvbRestCollector, type DebugSnapshot } from './jvb-rest-collector.js';
 import { until } from '@jlt/core/test-support';
 
@@ -155,8 +156,9 @@ describe('startJvbRestCollector', () => {
     // Bridges that answered garbage or nothing produced no samples at all: the gap stays visible.
     const sampled = new Set(sink.s.map((s) => s.tags.bridge));
     expect([...sampled].sort()).toEqual(['jvb-good', 'jvb-legacy', 'jvb-peer']);
-    // The legacy 2019 payload has none of the current keys it lacks invented.
-    expect(sink.s.filter((s) => s.tags.bridge === 'jvb-legacy').map((s) => s.metric)).not.toContain('jvb_local_endpoints');
+    // The legacy 2019 payload has no local_endpoints: its participants (all local, no relays) stand in.
+    const legacy = sink.s.filter((s) => s.tags.bridge === 'jvb-legacy');
+    expect(legacy.filter((s) => s.metric === 'jvb_local_endpoints').map((s) => s.value)).toContain(0);
 
     const records = sink.p.filter((r) => r.bridge === 'jvb-good');
     const last = records.slice(-2);
@@ -186,6 +188,42 @@ describe('startJvbRestCollector', () => {
     expect(htmlMessages.length).toBeLessThan(collector.counts()['jvb-html']?.failures ?? 0);
     htmlMessages.forEach((message, i) => expect(message).not.toBe(htmlMessages[i - 1]));
     expect(collector.counts()['jvb-good']?.failures).toBe(0);
+  });
+
+  it('reads the gauges from /metrics when /colibri/stats answers 404, and says so once', async () => {
+    const exporter = new FakeBridge();
+    const text = (name: string): string => readFileSync(new URL(`../../../../jitsi/test/fixtures/${name}`, import.meta.url), 'utf8');
+    exporter.routes.set('/metrics', { type: 'text/plain; version=0.0.4', body: text('exporter-metrics.systemli-1.4.2.from-jvb-2.3.63.prom.txt') });
+    exporter.routes.set('/debug', json({ conferences: {} }));
+    const url = await exporter.listen();
+    const sink = memorySink();
+    const collector = startJvbRestCollector({
+      scenario: 's',
+      bridges: [{ id: 'jvb-exporter', restUrl: url }],
+      // Each poll is three requests (404, /metrics, /debug): at 300 ms polls their 240 ms timeout was
+      // too short on a loaded machine, and a timed-out poll counts as a failure.
+      intervalMs: 1_000,
+      timeoutMs: 900,
+      now: Date.now,
+      sink,
+      logger,
+      signal: new AbortController().signal,
+    });
+    try {
+      await until(() => (collector.counts()['jvb-exporter']?.polls ?? 0) >= 3, 15_000);
+    } finally {
+      await collector.stop();
+      await exporter.close();
+    }
+    const fromJson = jvbGauges(parseColibriStats(fixture('colibri-stats.jvb-2.3.63.relay-enabled.json')));
+    const firstPoll = sink.s.slice(0, Object.keys(fromJson).length);
+    expect(Object.fromEntries(firstPoll.map((sample) => [sample.metric, sample.value]))).toEqual(fromJson);
+    expect(sink.s.length).toBeGreaterThanOrEqual(3 * firstPoll.length);
+    expect(sink.e.filter((e) => e.kind === 'collector-fallback').map((e) => e.message)).toEqual([
+      `bridge jvb-exporter: ${url}/colibri/stats answered 404 (COLIBRI REST API off?); reading its jvb_* gauges from /metrics`,
+    ]);
+    expect(sink.e.filter((e) => e.kind === 'collector-error')).toEqual([]);
+    expect(collector.counts()['jvb-exporter']?.failures).toBe(0);
   });
 
   it('reports a bridge that answers again after failing, with the number of failed polls', async () => {
