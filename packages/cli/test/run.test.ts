@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
@@ -116,7 +116,9 @@ thresholds:
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`target http://bot:***@127.0.0.1:${port}/ is unreachable: ECONNREFUSED`);
     expect(result.stderr).toContain('hint:');
-    expect(`${result.stdout}${result.stderr}${await readFile(join(out, 'run.json'), 'utf8')}`).not.toContain('Canary-7f01');
+    expect(`${result.stdout}${result.stderr}`).not.toContain('Canary-7f01');
+    // Reachability is checked before anything is written: the results directory stays empty.
+    expect(await readdir(out)).toEqual([]);
     expect(result.durationMs).toBeLessThan(15_000);
   });
 });
