@@ -155,21 +155,22 @@ function applyJsonMutation(root: Json, mutation: JsonMutation): Json {
   if (mutation.op === 'set-root-key') {
     return typeof root === 'object' && root !== null && !Array.isArray(root) ? { ...root, [mutation.key]: mutation.value as Json } : root;
   }
-  const slots: { parent: Json[] | { [key: string]: Json }; key: string | number }[] = [];
-  const walk = (node: Json): void => {
-    if (Array.isArray(node)) {
-      node.forEach((child, key) => {
-        slots.push({ parent: node, key });
-        walk(child);
-      });
-    } else if (typeof node === 'object' && node !== null) {
-      for (const key of Object.keys(node)) {
-        slots.push({ parent: node, key });
-        walk(node[key]!);
-      }
-    }
-  };
-  walk(root);
+  // Every slot in document order (depth first), walked without recursion: earlier `nest` mutations
+  // leave thousands of levels, which a recursive walk overflowed the stack on.
+  type Slot = { parent: Json[] | { [key: string]: Json }; key: string | number };
+  const slots: Slot[] = [];
+  const childSlots = (node: Json): Slot[] =>
+    Array.isArray(node)
+      ? node.map((_, key) => ({ parent: node, key }))
+      : typeof node === 'object' && node !== null
+        ? Object.keys(node).map((key) => ({ parent: node, key }))
+        : [];
+  const pending = childSlots(root).reverse();
+  for (let slot = pending.pop(); slot !== undefined; slot = pending.pop()) {
+    slots.push(slot);
+    const child = (slot.parent as Record<string | number, Json>)[slot.key]!;
+    pending.push(...childSlots(child).reverse());
+  }
   if (slots.length === 0) return root;
   const { parent, key } = slots[mutation.at % slots.length]!;
   const set = (value: unknown): void => void ((parent as Record<string | number, unknown>)[key] = value);
