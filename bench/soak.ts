@@ -23,9 +23,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
-import { createStreamLogger, type RunContext } from '../packages/core/dist/index.js';
+import { SecretRedactor, createStreamLogger } from '../packages/core/dist/index.js';
+import { StatusTerminal } from '../packages/reporters/dist/progress/status-terminal.js';
 import { freeLoopbackPort } from '../packages/core/dist/test-support/index.js';
 import { processTree, readAllProcStats, PAGE_BYTES } from '../packages/agents/dist/index.js';
+import type { CliContext } from '../packages/cli/dist/context.js';
 import { runScenario } from '../packages/cli/dist/run/run-scenario.js';
 import { pssBytes } from './proc-tree-sampler.js';
 
@@ -96,9 +98,13 @@ agent.stderr.pipe(log, { end: false });
 const agentExited = new Promise<void>((resolve) => agent.once('exit', () => resolve()));
 
 const controller = new AbortController();
-const ctx: RunContext = {
+const ctx: CliContext = {
   stdout: log,
   stderr: log,
+  terminal: new StatusTerminal(log),
+  color: false,
+  verbose: false,
+  redactor: new SecretRedactor(),
   env: { ...process.env, JLT_TARGET_URL: '' },
   cwd: repoRoot,
   logger: createStreamLogger(log, 'info'),
@@ -170,7 +176,7 @@ try {
   while (minutes() < MINUTES && !controller.signal.aborted) {
     wave += 1;
     const out = join(dir, `wave-${wave}`);
-    const outcome = await runScenario(scenarioFile, { out, waitAgents: 1, listen: `127.0.0.1:${port}`, tokenFile }, ctx);
+    const outcome = await runScenario({ file: scenarioFile, resultsDir: out, outputs: [], report: false, waitAgents: 1, listen: { host: '127.0.0.1', port }, tokenFile }, ctx);
     const summary = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { bots?: { state: string }[] };
     const joinedBots = (summary.bots ?? []).filter((b) => b.state === 'left').length;
     outcomes.push(`wave ${wave}: ${outcome.status}, ${joinedBots}/${BOTS} bots joined and left, at ${minutes().toFixed(1)} min`);
