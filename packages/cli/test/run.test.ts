@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,9 @@ describe('jlt run against the testbed', () => {
     expect(result.stdout).toContain(`    ✗ failing failed in addSamples: sink refused\n`);
     expect(result.stdout).toContain(`  junit:   ${junitFile}\n`);
     expect(result.stderr.match(/output "failing" failed/g)).toHaveLength(1);
-    const runJson = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { outputFailures: unknown[]; insights: { severity: string }[] };
+    const runJson = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { outputFailures: unknown[]; insights: { severity: string }[]; agents: { cores?: number }[] };
+    // The agent's cores are recorded, so the saturated-agent rule checks its CPU, not only its lag.
+    expect(runJson.agents.map((a) => a.cores)).toEqual([cpus().length]);
     expect(runJson.outputFailures).toEqual([{ output: 'failing', phase: 'addSamples', message: 'sink refused' }]);
     expect(existsSync(join(out, 'junit.xml')), 'the default junit.xml is replaced by --out junit=FILE').toBe(false);
     // The HTML report is on by default, in the results directory, its path printed with the files;

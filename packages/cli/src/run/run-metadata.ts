@@ -36,6 +36,8 @@ export function outcomeMeta(result: CoordinatorResult, collectors: ServerCollect
       id: a.id,
       name: a.name,
       address: a.remoteAddress,
+      cores: a.capacity.cores,
+      memoryBytes: a.capacity.memoryBytes,
       maxBots: a.capacity.maxBots,
       bots: a.bots.length,
       lost: a.lost,

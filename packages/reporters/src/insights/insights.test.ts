@@ -49,6 +49,20 @@ describe('saturated-agent (untrustworthy): CPU over 90 % of the cores or event-l
     });
     expect(found).toEqual([]);
   });
+  it('is a warning, not untrustworthy, when the agent was saturated only while its bots were joining', async () => {
+    // Bots of a1 join at +0:00 to +0:08 and the lag stalls at +0:03 (browser launches); a2's bots had
+    // all joined by +0:08 when its lag stalled at +0:20.
+    const joins = (id: string): Sample[] => series('bot_join_success', agent(id), T0, 2 * S, 5, () => 1);
+    const stallAt = (at: number) => (i: number) => (i >= at && i < at + 2 ? 300 : 12);
+    const found = await insightsOf({
+      meta: { agents: [{ id: 'a1', cores: 2 }, { id: 'a2', cores: 2 }] },
+      samples: [...joins('a1'), ...lag('a1', stallAt(3)), ...cpu('a1', (i) => (i < 12 ? 1.95 : 0.6)), ...joins('a2'), ...lag('a2', stallAt(20)), ...cpu('a2', () => 0.6)],
+    });
+    expect(found.map((i) => `${i.rule} ${i.subject} ${i.severity}`)).toEqual(['saturated-agent a2 untrustworthy', 'saturated-agent a1 warning']);
+    const a1 = found[1]!;
+    expect(a1.message).toMatch(/^agent a1 was saturated while its bots were joining \(\+0:00 to \+0:08\): event-loop lag p95 reached 300 ms .*CPU averaged 1\.95 of 2 cores/);
+    expect(found[0]!.message).toContain('saturated from +0:11');
+  });
 });
 
 describe('server-memory-retained (warning): memory after the last conference above the pre-run level by 50 MB and 10 %', () => {

@@ -20,11 +20,14 @@ interface WindowRow {
 }
 
 /**
- * Rule `saturated-agent` (untrustworthy): an agent whose mean CPU over any 10 s window was above
- * 90 % of its cores, or whose event-loop lag p95 over any 10 s window was above 100 ms, measured
- * late and sent late: its bots' figures describe the load generator, not the target.
+ * Rule `saturated-agent`: an agent whose mean CPU over any 10 s window was above 90 % of its cores,
+ * or whose event-loop lag p95 over any 10 s window was above 100 ms, measured late and sent late.
  * Windows slide: one starts at each health sample. CPU needs the agent's core count from the run
  * metadata; without it only the lag is checked.
+ * Untrustworthy when a saturated window starts after the agent's last join attempt: its bots'
+ * figures describe the load generator, not the target. Saturation only in windows that start while
+ * its bots were still joining (launching browsers is the agent's heaviest moment) is a warning: it
+ * may have delayed the joins, but not what the bots measured once in the conference.
  */
 export async function saturatedAgents(context: InsightContext): Promise<Insight[]> {
   const windows = await context.reader.rows<WindowRow>(
@@ -45,11 +48,17 @@ export async function saturatedAgents(context: InsightContext): Promise<Insight[
      WHERE w.n >= ${MIN_WINDOW_SAMPLES} AND (w.covered >= ${SATURATION_WINDOW_MS * 900} OR s.span < ${SATURATION_WINDOW_MS * 1000})
      ORDER BY w.agent, w.metric, w.us`,
   );
+  const lastJoins = await context.reader.rows<{ agent: string; at: number }>(
+    `SELECT agent, (epoch_us(max(time)) / 1000.0)::DOUBLE AS at FROM samples
+     WHERE metric = 'bot_join_success' AND agent IS NOT NULL GROUP BY agent`,
+  );
+  const joiningUntil = new Map(lastJoins.map((row) => [row.agent, row.at]));
   const coresOf = new Map((context.meta.agents ?? []).flatMap((a) => (a.cores === undefined ? [] : [[a.id, a.cores] as const])));
-  const byAgent = new Map<string, { cpu?: WindowRow; cpuWorst?: WindowRow; lag?: WindowRow; lagWorst?: WindowRow }>();
+  const byAgent = new Map<string, { joining: Saturation; joined: Saturation }>();
   for (const row of windows) {
-    const found = byAgent.get(row.agent) ?? {};
-    byAgent.set(row.agent, found);
+    const phases = byAgent.get(row.agent) ?? { joining: {}, joined: {} };
+    byAgent.set(row.agent, phases);
+    const found = row.start < (joiningUntil.get(row.agent) ?? -Infinity) ? phases.joining : phases.joined;
     if (row.metric === 'agent_cpu_cores') {
       const cores = coresOf.get(row.agent);
       if (cores === undefined || !(row.mean > SATURATION_CPU_SHARE * cores)) continue;
@@ -61,22 +70,48 @@ export async function saturatedAgents(context: InsightContext): Promise<Insight[
     }
   }
   const insights: Insight[] = [];
-  for (const [agent, found] of byAgent) {
-    if (!found.cpu && !found.lag) continue;
-    const first = Math.min(found.cpu?.start ?? Infinity, found.lag?.start ?? Infinity);
-    const reasons: string[] = [];
-    if (found.lagWorst) reasons.push(`event-loop lag p95 reached ${millis(found.lagWorst.p95)} over 10 s at ${sinceStart(context, found.lagWorst.start)} (limit ${SATURATION_LAG_P95_MS} ms)`);
-    if (found.cpuWorst) {
-      const cores = coresOf.get(agent)!;
-      reasons.push(`CPU averaged ${found.cpuWorst.mean.toFixed(2)} of ${cores} cores (${Math.round((100 * found.cpuWorst.mean) / cores)} %) over 10 s at ${sinceStart(context, found.cpuWorst.start)} (limit ${SATURATION_CPU_SHARE * 100} %)`);
+  for (const [agent, { joining, joined }] of byAgent) {
+    const cores = coresOf.get(agent);
+    if (isSaturated(joined)) {
+      const first = firstOf(joined);
+      insights.push({
+        rule: 'saturated-agent',
+        severity: 'untrustworthy',
+        subject: agent,
+        time: first,
+        message: `agent ${agent} was saturated from ${sinceStart(context, first)}: ${reasons(context, joined, cores)}. Its bots' numbers describe the load generator, not the target.`,
+      });
+    } else if (isSaturated(joining)) {
+      const first = firstOf(joining);
+      const until = joiningUntil.get(agent)!;
+      insights.push({
+        rule: 'saturated-agent',
+        severity: 'warning',
+        subject: agent,
+        time: first,
+        message: `agent ${agent} was saturated while its bots were joining (${sinceStart(context, first)} to ${sinceStart(context, until)}): ${reasons(context, joining, cores)}. Join times may include the load generator's delay; it was not saturated once its bots had joined.`,
+      });
     }
-    insights.push({
-      rule: 'saturated-agent',
-      severity: 'untrustworthy',
-      subject: agent,
-      time: first,
-      message: `agent ${agent} was saturated from ${sinceStart(context, first)}: ${reasons.join('; ')}. Its bots' numbers describe the load generator, not the target.`,
-    });
   }
   return insights;
+}
+
+/** The first and the worst saturated window of one agent in one phase, per measure. */
+interface Saturation {
+  cpu?: WindowRow;
+  cpuWorst?: WindowRow;
+  lag?: WindowRow;
+  lagWorst?: WindowRow;
+}
+
+const isSaturated = (found: Saturation): boolean => found.cpu !== undefined || found.lag !== undefined;
+const firstOf = (found: Saturation): number => Math.min(found.cpu?.start ?? Infinity, found.lag?.start ?? Infinity);
+
+function reasons(context: InsightContext, found: Saturation, cores: number | undefined): string {
+  const parts: string[] = [];
+  if (found.lagWorst) parts.push(`event-loop lag p95 reached ${millis(found.lagWorst.p95)} over 10 s at ${sinceStart(context, found.lagWorst.start)} (limit ${SATURATION_LAG_P95_MS} ms)`);
+  if (found.cpuWorst && cores !== undefined) {
+    parts.push(`CPU averaged ${found.cpuWorst.mean.toFixed(2)} of ${cores} cores (${Math.round((100 * found.cpuWorst.mean) / cores)} %) over 10 s at ${sinceStart(context, found.cpuWorst.start)} (limit ${SATURATION_CPU_SHARE * 100} %)`);
+  }
+  return parts.join('; ');
 }
