@@ -91,7 +91,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
         const detail = `CPU ${cpuCores.toFixed(2)} of ${cores} cores, event-loop lag p99 ${lagP99Ms.toFixed(0)} ms`;
         options.events([
           saturated
-            ? { time, kind: 'agent.saturated', level: 'warn', message: `agent ${tags.agent} is saturated (${detail}); its bots' numbers are not trustworthy`, tags, meta: { cpuCores, lagP99Ms } }
+            ? { time, kind: 'agent.saturated', level: 'warn', message: `agent ${tags.agent} is saturated (${detail}): what its bots measure meanwhile describes the load generator as much as the target`, tags, meta: { cpuCores, lagP99Ms } }
             : { time, kind: 'agent.recovered', level: 'info', message: `agent ${tags.agent} is no longer saturated (${detail})`, tags, meta: { cpuCores, lagP99Ms } },
         ]);
       }

@@ -271,7 +271,7 @@ async function insertEvents(db: DuckDBConnection, s: SyntheticRunShape, dir: str
   const extra: string[] = [];
   if (s.saturationMs > 0) {
     extra.push(
-      `(make_timestamp(${mid + 2_000_000}), 'agent.saturated', 'warn', 'agent agent-1 is saturated (CPU 0.90 of 2 cores, event-loop lag p99 180 ms); its bots'' numbers are not trustworthy', '{"agent":"agent-1"}', '{"cpuCores":0.9,"lagP99Ms":180}')`,
+      `(make_timestamp(${mid + 2_000_000}), 'agent.saturated', 'warn', 'agent agent-1 is saturated (CPU 0.90 of 2 cores, event-loop lag p99 180 ms): what its bots measure meanwhile describes the load generator as much as the target', '{"agent":"agent-1"}', '{"cpuCores":0.9,"lagP99Ms":180}')`,
       `(make_timestamp(${mid + us(s.saturationMs)}), 'agent.recovered', 'info', 'agent agent-1 is no longer saturated (CPU 0.80 of 2 cores, event-loop lag p99 20 ms)', '{"agent":"agent-1"}', '{"cpuCores":0.8,"lagP99Ms":20}')`,
     );
   }

@@ -21,7 +21,7 @@ export function formatValue(value: number | null | undefined, unit: ValueUnit): 
     case 'packets/s':
       return `${scaled(value, 1000, SI)} pkt/s`;
     case 'cores':
-      return `${trim(value)} cores`;
+      return `${trim(value)} ${value === 1 ? 'core' : 'cores'}`;
     case 'fps':
       return `${trim(value)} fps`;
     case 'count':
