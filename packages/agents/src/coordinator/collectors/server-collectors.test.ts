@@ -66,7 +66,15 @@ describe('startServerCollectors', () => {
         { metric: 'webrtc_rtt_ms', value: 3, time: Date.now(), tags: { conference: 'room-01', bridge: '127.0.0.1' }, meta: { bot: 'c01-p01', endpoint: 'aa11bb22' } },
         { metric: 'webrtc_rtt_ms', value: 3, time: Date.now(), tags: { conference: 'room-01', bridge: '127.0.0.1' }, meta: { bot: 'c01-p03', endpoint: 'ee55ff66' } },
       ]);
-      await until(() => events.some((e) => e.kind === 'placement-mismatch'), 8_000);
+      // Polls of /debug and /colibri/stats run independently: on a loaded machine the mismatch (from
+      // /debug) can come before the first stats poll, and relay ids map to bridges only after it, so wait for all.
+      await until(
+        () =>
+          events.some((e) => e.kind === 'placement-mismatch') &&
+          samples.some((s) => s.metric === 'jvb_local_endpoints' && s.tags.bridge === 'jvb-1') &&
+          placement.some((r) => r.source === 'debug' && r.endpoint === 'ee55ff66' && r.relays?.includes('jvb-1')),
+        8_000,
+      );
     } finally {
       await collectors.stop();
     }
