@@ -1,8 +1,40 @@
+import { accessSync, constants } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
-import { JltError, type Logger } from '@jlt/core';
+import { JltError, type BotBrowser, type Logger } from '@jlt/core';
 import { assertCapacity, DEFAULT_BOT_BUDGET, hostResources, type BotBudget, type Capacity, type HostResources } from './capacity.js';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's `chromium-headless-shell`: the old headless Chromium, without the browser UI's code (half the memory per bot). */
+export const HEADLESS_SHELL_PATH = '/usr/bin/chromium-headless-shell';
+
+export const BROWSER_EXECUTABLES: Readonly<Record<BotBrowser, string>> = { 'headless-shell': HEADLESS_SHELL_PATH, chromium: DEFAULT_CHROMIUM_PATH };
+
+export interface ResolvedBrowser {
+  browser: BotBrowser;
+  executablePath: string;
+  /** Set when the wanted browser is missing and chromium is used instead: why. */
+  fallback?: string;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The executable for a scenario's `bots.browser`; a missing headless shell falls back to chromium. */
+export function resolveBrowser(wanted: BotBrowser, executable: (path: string) => boolean = isExecutable): ResolvedBrowser {
+  const path = BROWSER_EXECUTABLES[wanted];
+  if (wanted === 'chromium' || executable(path)) return { browser: wanted, executablePath: path };
+  return {
+    browser: 'chromium',
+    executablePath: DEFAULT_CHROMIUM_PATH,
+    fallback: `${path} is not installed (Debian: apt-get install chromium-headless-shell); bots use ${DEFAULT_CHROMIUM_PATH}, at about twice the memory per bot`,
+  };
+}
 
 /** Flags every bot browser gets; the fake-capture files are added per pool. */
 export const CHROMIUM_ARGS: readonly string[] = [

@@ -157,4 +157,15 @@ describe('reduceStats', () => {
     const reports = [report(transport, pair(), remoteHost, inVideo({ framesDecoded: 30, bytesReceived: 1000 }))];
     expect(rebuilt(state({ atMs: 0 }), reports, 1000)).toEqual(reduceStats(state({ atMs: 0 }), reports, 1000));
   });
+
+  it("a lite bot's receive fps and height come from its transform's totals, not from framesDecoded", () => {
+    const lite = (frames: number) => ({ streams: 2, untransformed: 0, frames, keyframes: 2, bytes: 9000, placeholders: frames, heightSum: 180 + 360, heightCount: 2 });
+    const reports = [report(transport, pair(), remoteHost, inVideo({ framesDecoded: 999, frameHeight: 720 }))];
+    const first = reduceStats(undefined, reports, 0, lite(10));
+    expect(first.state.liteFrames).toBe(10);
+    expect(first.sample.recvFrameHeight).toBe(270);
+    const second = reduceStats(first.state, reports, 2000, lite(70));
+    expect(second.sample.recvFps).toBeCloseTo(15, 6);
+    expect(second.sample.recvFrameHeight).toBe(270);
+  });
 });

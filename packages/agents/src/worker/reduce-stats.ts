@@ -4,6 +4,7 @@
  * so it must stay self-contained (no imports at run time, no helpers or constants from module scope,
  * no nested named functions) and cheap (one pass per report, no per-stat allocations).
  */
+import type { LiteReceiveTotals } from './lite-receiver.js';
 
 /** One entry of an RTCStatsReport; fields are read defensively because browsers differ. */
 export interface RtcStatLike {
@@ -30,9 +31,12 @@ export interface BotStatsSample {
   packetLossRatio?: number;
   /** Highest outbound video `framesPerSecond` (the top simulcast layer). */
   sendFps?: number;
-  /** Delta framesDecoded per second, averaged over inbound video streams (a stalled stream counts as 0). */
+  /**
+   * Delta framesDecoded per second, averaged over inbound video streams (a stalled stream counts as 0).
+   * A lite bot's: frames that arrived (counted by its transform) per second and stream.
+   */
   recvFps?: number;
-  /** Mean frameHeight over inbound video streams that have decoded a frame. */
+  /** Mean frameHeight over inbound video streams that have decoded a frame; a lite bot's: from the keyframes that arrived. */
   recvFrameHeight?: number;
   /** The most severe outbound video `qualityLimitationReason`: cpu > bandwidth > other > none. */
   qualityLimitation?: string;
@@ -52,12 +56,15 @@ export interface StatsState {
   packetsReceived: number;
   packetsLost: number;
   framesDecoded: number;
+  /** A lite bot's receive-side totals: frames that arrived on transformed streams. */
+  liteFrames?: number;
 }
 
 export function reduceStats(
   prev: StatsState | undefined,
   reports: readonly StatsReportLike[],
   nowMs: number,
+  lite?: LiteReceiveTotals,
 ): { sample: BotStatsSample; state: StatsState } {
   let bytesSent = 0;
   let bytesReceived = 0;
@@ -146,7 +153,9 @@ export function reduceStats(
   if (rtt !== undefined) sample.rttMs = rtt;
   if (jitterCount > 0) sample.jitterMs = jitterSum / jitterCount;
   if (sendFps !== undefined) sample.sendFps = sendFps;
-  if (heightCount > 0) sample.recvFrameHeight = heightSum / heightCount;
+  if (lite !== undefined) {
+    if (lite.heightCount > 0) sample.recvFrameHeight = lite.heightSum / lite.heightCount;
+  } else if (heightCount > 0) sample.recvFrameHeight = heightSum / heightCount;
   if (limitation !== undefined) sample.qualityLimitation = limitation;
   if (candidateType !== undefined) sample.candidateType = candidateType;
   if (remoteAddress !== undefined) sample.remoteAddress = remoteAddress;
@@ -159,7 +168,11 @@ export function reduceStats(
     const dReceived = packetsReceived - prev.packetsReceived;
     const dLost = packetsLost - prev.packetsLost;
     if (dReceived >= 0 && dLost >= 0 && dReceived + dLost > 0) sample.packetLossRatio = dLost / (dReceived + dLost);
-    if (videoIn > 0 && framesDecoded >= prev.framesDecoded) sample.recvFps = ((framesDecoded - prev.framesDecoded) * 1000) / dt / videoIn;
+    if (lite !== undefined) {
+      if (lite.streams > 0 && prev.liteFrames !== undefined && lite.frames >= prev.liteFrames) sample.recvFps = ((lite.frames - prev.liteFrames) * 1000) / dt / lite.streams;
+    } else if (videoIn > 0 && framesDecoded >= prev.framesDecoded) sample.recvFps = ((framesDecoded - prev.framesDecoded) * 1000) / dt / videoIn;
   }
-  return { sample, state: { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded } };
+  const state: StatsState = { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded };
+  if (lite !== undefined) state.liteFrames = lite.frames;
+  return { sample, state };
 }
