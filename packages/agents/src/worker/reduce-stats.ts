@@ -38,6 +38,10 @@ export interface BotStatsSample {
   recvFps?: number;
   /** Mean frameHeight over inbound video streams that have decoded a frame; a lite bot's: from the keyframes that arrived. */
   recvFrameHeight?: number;
+  /** Keyframe requests (PLIs) this bot sent per minute, summed over its inbound video streams. */
+  recvPlisPerMin?: number;
+  /** A lite bot's: the share of frames that arrived which reached its decoder as they came (not replaced by a placeholder). */
+  liteFramesPassedRatio?: number;
   /** The most severe outbound video `qualityLimitationReason`: cpu > bandwidth > other > none. */
   qualityLimitation?: string;
   /** `candidateType` of the selected pair's remote candidate (host, srflx, prflx, relay). */
@@ -56,8 +60,10 @@ export interface StatsState {
   packetsReceived: number;
   packetsLost: number;
   framesDecoded: number;
-  /** A lite bot's receive-side totals: frames that arrived on transformed streams. */
+  plis: number;
+  /** A lite bot's receive-side totals: frames that arrived on transformed streams, and those replaced. */
   liteFrames?: number;
+  litePlaceholders?: number;
 }
 
 export function reduceStats(
@@ -71,6 +77,7 @@ export function reduceStats(
   let packetsReceived = 0;
   let packetsLost = 0;
   let framesDecoded = 0;
+  let plis = 0;
   let jitterSum = 0;
   let jitterCount = 0;
   let videoIn = 0;
@@ -107,6 +114,7 @@ export function reduceStats(
           if (s.kind === 'video') {
             videoIn++;
             framesDecoded += n(s.framesDecoded);
+            plis += n(s.pliCount);
             if (n(s.frameHeight) > 0) {
               heightSum += n(s.frameHeight);
               heightCount++;
@@ -168,11 +176,18 @@ export function reduceStats(
     const dReceived = packetsReceived - prev.packetsReceived;
     const dLost = packetsLost - prev.packetsLost;
     if (dReceived >= 0 && dLost >= 0 && dReceived + dLost > 0) sample.packetLossRatio = dLost / (dReceived + dLost);
+    if (plis >= prev.plis) sample.recvPlisPerMin = ((plis - prev.plis) * 60_000) / dt;
     if (lite !== undefined) {
       if (lite.streams > 0 && prev.liteFrames !== undefined && lite.frames >= prev.liteFrames) sample.recvFps = ((lite.frames - prev.liteFrames) * 1000) / dt / lite.streams;
+      const arrived = lite.frames - (prev.liteFrames ?? 0);
+      const replaced = lite.placeholders - (prev.litePlaceholders ?? 0);
+      if (prev.liteFrames !== undefined && arrived > 0 && replaced >= 0) sample.liteFramesPassedRatio = (arrived - replaced) / arrived;
     } else if (videoIn > 0 && framesDecoded >= prev.framesDecoded) sample.recvFps = ((framesDecoded - prev.framesDecoded) * 1000) / dt / videoIn;
   }
-  const state: StatsState = { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded };
-  if (lite !== undefined) state.liteFrames = lite.frames;
+  const state: StatsState = { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded, plis };
+  if (lite !== undefined) {
+    state.liteFrames = lite.frames;
+    state.litePlaceholders = lite.placeholders;
+  }
   return { sample, state };
 }

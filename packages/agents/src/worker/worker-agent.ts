@@ -216,13 +216,17 @@ export class WorkerShare {
     await this.finished;
   }
 
+  /** The share's browser, announced in an `agent.browser` event (`agent.browser_fallback` when it is not the wanted one). */
   private resolveExecutable(): string {
-    const resolved = resolveBrowser(this.options.browser ?? 'headless-shell');
+    const wanted = this.options.browser ?? 'headless-shell';
+    const resolved = resolveBrowser(wanted);
+    const meta = { wanted, used: resolved.browser, executablePath: resolved.executablePath };
+    const time = this.options.clock.toCoordinatorTime(this.now());
     if (resolved.fallback !== undefined) {
       this.options.logger.log('warn', 'browser fallback', { reason: resolved.fallback });
-      this.options.sink.events([
-        { time: this.options.clock.toCoordinatorTime(this.now()), kind: 'agent.browser_fallback', level: 'warn', message: resolved.fallback, tags: this.options.tags, meta: { wanted: this.options.browser ?? 'headless-shell', used: resolved.browser } },
-      ]);
+      this.options.sink.events([{ time, kind: 'agent.browser_fallback', level: 'warn', message: resolved.fallback, tags: this.options.tags, meta }]);
+    } else {
+      this.options.sink.events([{ time, kind: 'agent.browser', level: 'info', message: `bots run on ${resolved.executablePath}`, tags: this.options.tags, meta }]);
     }
     return resolved.executablePath;
   }
