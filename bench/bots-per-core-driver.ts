@@ -104,7 +104,7 @@ function plannedBots(): PlannedBot[] {
         participantIndex: p,
         role,
         mode: role === 'sender' ? config.modes.senders : config.modes.receivers,
-        startOffsetMs: 0,
+        startOffsetMs: role === 'sender' ? 0 : RECEIVERS_AFTER_MS,
       });
     }
   }
@@ -118,12 +118,25 @@ const target: JitsiLikeTarget = { kind: 'testbed', url: config.url };
 const mediaArgs = (): string[] => [`--use-file-for-fake-video-capture=${config.media.videoPath}`, `--use-file-for-fake-audio-capture=${config.media.audioPath}`];
 const message = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error));
 
+/**
+ * Receivers join once the senders have: receive-only pages that join together with the senders
+ * (every bot at once) were never answered on the testbed's renegotiation (the bridge's "no answer
+ * from the page within 15000 ms"), in every way; with senders first they are.
+ */
+const RECEIVERS_AFTER_MS = 3_000;
+
+/** Senders join at once; receivers join at once after them (the agent way does the same by start offsets). */
 async function settle(bots: PlannedBot[], join: (bot: PlannedBot) => Promise<Page>): Promise<Pick<Running, 'pages' | 'failures'>> {
-  const results = await Promise.allSettled(bots.map((bot) => join(bot)));
+  const senders = bots.filter((bot) => bot.role === 'sender');
+  const receivers = bots.filter((bot) => bot.role === 'receiver');
+  const sent = await Promise.allSettled(senders.map((bot) => join(bot)));
+  if (receivers.length > 0) await new Promise((resolve) => setTimeout(resolve, RECEIVERS_AFTER_MS));
+  const results = [...sent, ...(await Promise.allSettled(receivers.map((bot) => join(bot))))];
+  const order = [...senders, ...receivers];
   const pages = new Map<string, Page>();
   const failures = new Map<string, string>();
   results.forEach((r, i) => {
-    const id = (bots[i] as PlannedBot).id;
+    const id = (order[i] as PlannedBot).id;
     if (r.status === 'fulfilled') pages.set(id, r.value);
     else failures.set(id, message(r.reason));
   });
