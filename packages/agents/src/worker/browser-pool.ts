@@ -69,6 +69,16 @@ export interface BrowserPoolOptions {
   launchTimeoutMs?: number;
 }
 
+/**
+ * Granted to every bot context, as a user who allowed the camera and microphone. Chromium counts
+ * `--use-fake-ui-for-media-stream`'s automatic answer as that grant; the headless shell does not, so
+ * without it the page is treated as never granted and WebRTC gathers only one mDNS-hidden
+ * (`<uuid>.local`) host candidate per address family on the default route: no loopback, no other
+ * interface, nothing a peer outside the machine's mDNS can reach (measured: 4 such candidates
+ * against chromium's 16 real ones, and a loopback call between two bots never connects).
+ */
+export const BOT_PERMISSIONS: readonly string[] = ['camera', 'microphone'];
+
 /** One bot's browser context, on one of the pool's browsers. */
 export interface BotLease {
   readonly botId: string;
@@ -162,7 +172,7 @@ export class BrowserPool {
     pooled.bots.add(botId);
     let context: BrowserContext;
     try {
-      context = await pooled.browser.newContext(contextOptions);
+      context = await pooled.browser.newContext({ ...contextOptions, permissions: [...BOT_PERMISSIONS, ...(contextOptions.permissions ?? [])] });
     } catch (error) {
       pooled.bots.delete(botId);
       throw error;
