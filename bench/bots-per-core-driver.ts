@@ -9,8 +9,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger, PlannedBot } from '../packages/core/dist/index.js';
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, meetingUrlFor, WorkerShare, type JitsiLikeTarget } from '../packages/agents/dist/index.js';
+import type { BotMode, Logger, PlannedBot } from '../packages/core/dist/index.js';
+import { CHROMIUM_ARGS, meetingUrlFor, WorkerShare, type JitsiLikeTarget } from '../packages/agents/dist/index.js';
 import { PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT } from '../packages/jitsi/dist/index.js';
 import { chromium, type Browser, type CDPSession, type Page } from './playwright.js';
 
@@ -23,9 +23,17 @@ export interface DriverConfig {
   statsIntervalMs: number;
   /** Grafana Faro in the `agent` bots' pages (the cheap-bot default is on). */
   faro: boolean;
+  /** The browser: the script and bare ways and `agent` use chromium, the other agent ways may use the headless shell. */
+  executablePath: string;
+  /** Bot mode per role for the agent ways (jlt's `bots.mode`). */
+  modes: { senders: BotMode; receivers: BotMode };
   url: string;
+  /** Room prefix; conference k is `<room>-c<k>`. */
   room: string;
-  bots: number;
+  conferences: number;
+  participants: number;
+  /** Senders per conference (the first participants); the rest join receive-only. */
+  senders: number;
   media: { width: number; height: number; fps: number; videoPath: string; audioPath: string; cacheDir: string };
   joinTimeoutMs: number;
   verifyTimeoutMs: number;
@@ -48,6 +56,8 @@ export interface FrameCounts {
   dropped: number;
   plis: number;
   freezes: number;
+  /** Outbound video: keyframes encoded. */
+  keyframesEncoded: number;
   unreadable: number;
   /** Main-thread task time of the bots' renderers since each page opened (CDP Performance.getMetrics TaskDuration), ms. */
   pageMainThreadMs: number;
@@ -82,27 +92,51 @@ const logger: Logger = {
 };
 
 function plannedBots(): PlannedBot[] {
-  return Array.from({ length: config.bots }, (_, i) => ({
-    id: `bot-${i + 1}`,
-    index: i,
-    conference: config.room,
-    conferenceIndex: 0,
-    participantIndex: i,
-    role: 'sender' as const,
-    startOffsetMs: 0,
-  }));
+  const bots: PlannedBot[] = [];
+  for (let c = 0; c < config.conferences; c++) {
+    for (let p = 0; p < config.participants; p++) {
+      const role = p < config.senders ? 'sender' : 'receiver';
+      bots.push({
+        id: `c${c}-p${p}`,
+        index: bots.length,
+        conference: `${config.room}-c${c}`,
+        conferenceIndex: c,
+        participantIndex: p,
+        role,
+        mode: role === 'sender' ? config.modes.senders : config.modes.receivers,
+        startOffsetMs: role === 'sender' ? 0 : RECEIVERS_AFTER_MS,
+      });
+    }
+  }
+  return bots;
 }
+
+/** Remote videos a bot receives: every sender of its conference but itself. */
+const remoteVideosOf = (bot: PlannedBot): number => config.senders - (bot.role === 'sender' ? 1 : 0);
 
 const target: JitsiLikeTarget = { kind: 'testbed', url: config.url };
 const mediaArgs = (): string[] => [`--use-file-for-fake-video-capture=${config.media.videoPath}`, `--use-file-for-fake-audio-capture=${config.media.audioPath}`];
 const message = (error: unknown): string => (error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error));
 
+/**
+ * Receivers join once the senders have: receive-only pages that join together with the senders
+ * (every bot at once) were never answered on the testbed's renegotiation (the bridge's "no answer
+ * from the page within 15000 ms"), in every way; with senders first they are.
+ */
+const RECEIVERS_AFTER_MS = 3_000;
+
+/** Senders join at once; receivers join at once after them (the agent way does the same by start offsets). */
 async function settle(bots: PlannedBot[], join: (bot: PlannedBot) => Promise<Page>): Promise<Pick<Running, 'pages' | 'failures'>> {
-  const results = await Promise.allSettled(bots.map((bot) => join(bot)));
+  const senders = bots.filter((bot) => bot.role === 'sender');
+  const receivers = bots.filter((bot) => bot.role === 'receiver');
+  const sent = await Promise.allSettled(senders.map((bot) => join(bot)));
+  if (receivers.length > 0) await new Promise((resolve) => setTimeout(resolve, RECEIVERS_AFTER_MS));
+  const results = [...sent, ...(await Promise.allSettled(receivers.map((bot) => join(bot))))];
+  const order = [...senders, ...receivers];
   const pages = new Map<string, Page>();
   const failures = new Map<string, string>();
   results.forEach((r, i) => {
-    const id = (bots[i] as PlannedBot).id;
+    const id = (order[i] as PlannedBot).id;
     if (r.status === 'fulfilled') pages.set(id, r.value);
     else failures.set(id, message(r.reason));
   });
@@ -113,7 +147,7 @@ async function settle(bots: PlannedBot[], join: (bot: PlannedBot) => Promise<Pag
 async function startScript(bots: PlannedBot[]): Promise<Running> {
   const browsers: Browser[] = [];
   const joined = await settle(bots, async (bot) => {
-    const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...QUICK_SCRIPT_ARGS, ...mediaArgs()] });
+    const browser = await chromium.launch({ executablePath: config.executablePath, args: [...QUICK_SCRIPT_ARGS, ...mediaArgs()] });
     browsers.push(browser);
     const page = await browser.newPage();
     await page.goto(meetingUrlFor(target, bot, bot.id), { timeout: config.joinTimeoutMs });
@@ -153,7 +187,7 @@ async function startAgent(bots: PlannedBot[]): Promise<Running> {
     joinPolicy: { timeoutMs: config.joinTimeoutMs, retries: 0 },
     botOptions: { faro: config.faro },
     // The bench measures what bots cost; the admission budget must not refuse them first.
-    poolOptions: { budget: { coresPerBot: 0.01, memoryBytesPerBot: 2 ** 20 } },
+    poolOptions: { executablePath: config.executablePath, budget: { coresPerBot: 0.01, memoryBytesPerBot: 2 ** 20 } },
   });
   const close = async (): Promise<void> => {
     await share.stop('bench window over');
@@ -180,6 +214,8 @@ async function startAgent(bots: PlannedBot[]): Promise<Running> {
 
 interface BareArgs {
   room: string;
+  /** Send camera and microphone (a sender) or receive only. */
+  send: boolean;
   name: string;
   width: number;
   height: number;
@@ -201,12 +237,13 @@ function bareJoin(args: BareArgs): Promise<string> {
     code?: string;
     message?: string;
   }
-  return navigator.mediaDevices
-    .getUserMedia({
-      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-      video: { width: { ideal: args.width }, height: { ideal: args.height }, frameRate: { ideal: args.fps } },
-    })
-    .then(
+  const media = args.send
+    ? navigator.mediaDevices.getUserMedia({
+        audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+        video: { width: { ideal: args.width }, height: { ideal: args.height }, frameRate: { ideal: args.fps } },
+      })
+    : Promise.resolve(new MediaStream());
+  return media.then(
       (stream) =>
         new Promise<string>((resolve, reject) => {
           const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
@@ -244,7 +281,7 @@ function bareJoin(args: BareArgs): Promise<string> {
               })
               .catch(reject);
           });
-          ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', room: args.room, displayName: args.name, sendAudio: true, sendVideo: true })));
+          ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', room: args.room, displayName: args.name, sendAudio: args.send, sendVideo: args.send })));
           ws.addEventListener('error', () => reject(new Error('signalling connection failed')));
         }),
     );
@@ -252,13 +289,13 @@ function bareJoin(args: BareArgs): Promise<string> {
 
 /** (c) One Chromium with the pool's flags, one context per bot, the bare WebRTC page. */
 async function startBare(bots: PlannedBot[]): Promise<Running> {
-  const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...mediaArgs()] });
+  const browser = await chromium.launch({ executablePath: config.executablePath, args: [...CHROMIUM_ARGS, ...mediaArgs()] });
   const joined = await settle(bots, async (bot) => {
     const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
     const page = await context.newPage();
     await page.goto(`${config.url}/`, { timeout: config.joinTimeoutMs });
     const { width, height, fps } = config.media;
-    await page.evaluate(bareJoin, { room: config.room, name: bot.id, width, height, fps, timeoutMs: config.joinTimeoutMs });
+    await page.evaluate(bareJoin, { room: bot.conference, send: bot.role === 'sender', name: bot.id, width, height, fps, timeoutMs: config.joinTimeoutMs });
     return page;
   });
   return { ...joined, close: () => browser.close().catch(() => undefined) };
@@ -284,9 +321,19 @@ function readFrameTotals(): Promise<FrameTotals | null> {
   const pc = w.__benchBare?.pc ?? w.APP?.conference?.getPeerConnection?.();
   if (pc === undefined) return Promise.resolve(null);
   return pc.getStats().then((report) => {
-    const totals = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0 };
+    const totals = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, keyframesEncoded: 0 };
     report.forEach(
-      (s: { type: string; kind?: string; framesDecoded?: number; framesEncoded?: number; packetsLost?: number; framesDropped?: number; pliCount?: number; freezeCount?: number }) => {
+      (s: {
+        type: string;
+        kind?: string;
+        framesDecoded?: number;
+        framesEncoded?: number;
+        keyFramesEncoded?: number;
+        packetsLost?: number;
+        framesDropped?: number;
+        pliCount?: number;
+        freezeCount?: number;
+      }) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video') {
           totals.decoded += s.framesDecoded ?? 0;
           totals.lost += s.packetsLost ?? 0;
@@ -294,7 +341,10 @@ function readFrameTotals(): Promise<FrameTotals | null> {
           totals.plis += s.pliCount ?? 0;
           totals.freezes += s.freezeCount ?? 0;
         }
-        if (s.type === 'outbound-rtp' && s.kind === 'video') totals.encoded += s.framesEncoded ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'video') {
+          totals.encoded += s.framesEncoded ?? 0;
+          totals.keyframesEncoded += s.keyFramesEncoded ?? 0;
+        }
       },
     );
     return totals;
@@ -321,7 +371,7 @@ async function mainThreadMs(page: Page): Promise<number> {
 }
 
 async function countFrames(running: Running): Promise<FrameCounts> {
-  const counts: FrameCounts = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, unreadable: 0, pageMainThreadMs: 0 };
+  const counts: FrameCounts = { decoded: 0, encoded: 0, lost: 0, dropped: 0, plis: 0, freezes: 0, keyframesEncoded: 0, unreadable: 0, pageMainThreadMs: 0 };
   await Promise.all(
     [...running.pages.values()].map(async (page) => {
       const [totals, taskMs] = await Promise.all([page.evaluate(readFrameTotals).catch(() => null), mainThreadMs(page).catch(() => null)]);
@@ -335,9 +385,9 @@ async function countFrames(running: Running): Promise<FrameCounts> {
   return counts;
 }
 
-/** Polls every page until each decodes bots−1 remote videos with framesDecoded rising, or the deadline. */
+/** Polls every page until each decodes every sender's video but its own with framesDecoded rising, or the deadline. */
 async function verify(running: Running, bots: PlannedBot[]): Promise<BotCheck[]> {
-  const want = bots.length - 1;
+  const want = new Map(bots.map((bot) => [bot.id, remoteVideosOf(bot)]));
   const first = new Map<string, Record<string, number>>();
   const rising = new Map<string, number>();
   const errors = new Map<string, string>();
@@ -345,7 +395,7 @@ async function verify(running: Running, bots: PlannedBot[]): Promise<BotCheck[]>
   for (;;) {
     await Promise.all(
       [...running.pages].map(async ([id, page]) => {
-        if ((rising.get(id) ?? 0) >= want) return;
+        if ((rising.get(id) ?? 0) >= (want.get(id) ?? 0)) return;
         try {
           const now = await page.evaluate(readFramesDecoded);
           if (now === null) {
@@ -361,7 +411,7 @@ async function verify(running: Running, bots: PlannedBot[]): Promise<BotCheck[]>
         }
       }),
     );
-    const done = [...running.pages.keys()].every((id) => (rising.get(id) ?? 0) >= want);
+    const done = [...running.pages.keys()].every((id) => (rising.get(id) ?? 0) >= (want.get(id) ?? 0));
     if (done || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 1_000));
   }
@@ -370,7 +420,7 @@ async function verify(running: Running, bots: PlannedBot[]): Promise<BotCheck[]>
     const decoding = rising.get(bot.id) ?? 0;
     const check: BotCheck = { bot: bot.id, joined: running.pages.has(bot.id), decodingStreams: decoding };
     if (failure !== undefined) check.problem = `did not join: ${failure}`;
-    else if (decoding < want) check.problem = `decodes ${decoding} of ${want} remote videos${errors.has(bot.id) ? ` (${errors.get(bot.id)})` : ''}`;
+    else if (decoding < remoteVideosOf(bot)) check.problem = `decodes ${decoding} of ${remoteVideosOf(bot)} remote videos${errors.has(bot.id) ? ` (${errors.get(bot.id)})` : ''}`;
     return check;
   });
 }

@@ -1,11 +1,14 @@
 /**
  * Bots per core (DESIGN.md: a jlt bot costs a fraction of a naive browser-per-bot bot, close to bare
- * WebRTC). On the local testbed, the same N bots with the same fake media in one conference, run
- * one way after another, each measured over the same window once every bot decodes every other
- * bot's video:
+ * WebRTC). On the local testbed, the same conference shape (--shape: conferences × participants,
+ * senders per conference) with the same fake media, run one way after another, each measured over
+ * the same window once every bot decodes every sender's video, with the bridge's traffic beside it:
  *  script        one Chromium per bot, default page, the meeting page as it comes (a quick script);
  *  agent         jlt's WorkerShare/BrowserPool: one Chromium, a context per bot, cheap-bot defaults,
  *                stats probe at --stats-interval;
+ *  agent-shell   the same on chromium-headless-shell;
+ *  lite-receivers  the same on the headless shell with receivers in lite mode (lite-receiver.ts);
+ *  lite-all      every bot lite (senders still encode their own camera);
  *  agent-nostats the same with the probe's interval beyond the window (no stats collected);
  *  agent-nofaro  the same as agent with Grafana Faro off in the bots' pages;
  *  bare          one Chromium, a context per bot, a page that only does the WebRTC call.
@@ -19,7 +22,16 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../packages/core/dist/index.js';
-import { defaultMediaCacheDir, ensureFakeAudio, ensureFakeVideo, processTree, readAllProcStats, type ProcStat } from '../packages/agents/dist/index.js';
+import {
+  DEFAULT_CHROMIUM_PATH,
+  defaultMediaCacheDir,
+  ensureFakeAudio,
+  ensureFakeVideo,
+  HEADLESS_SHELL_PATH,
+  processTree,
+  readAllProcStats,
+  type ProcStat,
+} from '../packages/agents/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
 import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
 import { measureFaroInit, type FaroInitCost } from './faro-init.js';
@@ -27,7 +39,7 @@ import { samplePss, sampleTree, summarize, type PssSample, type TreeSample, type
 
 const { values: args } = parseArgs({
   options: {
-    bots: { type: 'string', default: '4' },
+    shape: { type: 'string', default: '1x4' },
     seconds: { type: 'string', default: '30' },
     video: { type: 'string', default: '320x180@15' },
     'stats-interval': { type: 'string', default: '1000' },
@@ -37,14 +49,20 @@ const { values: args } = parseArgs({
   },
 });
 
+const FULL = { senders: 'full', receivers: 'full' } as const;
+const SHELL = HEADLESS_SHELL_PATH;
+const CHROMIUM = DEFAULT_CHROMIUM_PATH;
 const WAYS = {
-  script: { kind: 'script', label: '(a) browser per bot (quick script)' },
-  agent: { kind: 'agent', label: '(b) jlt agent, stats probe on' },
-  'agent-nostats': { kind: 'agent', label: '(b0) jlt agent, no stats collection' },
-  'agent-10x': { kind: 'agent', label: '(b10) jlt agent, stats probe 10x as often' },
-  'agent-nofaro': { kind: 'agent', label: '(bf) jlt agent, Faro off' },
-  bare: { kind: 'bare', label: '(c) bare WebRTC pages' },
-} as const satisfies Record<string, { kind: WayKind; label: string }>;
+  script: { kind: 'script', label: '(a) browser per bot (quick script)', executablePath: CHROMIUM, modes: FULL },
+  agent: { kind: 'agent', label: '(b) jlt agent, stats probe on', executablePath: CHROMIUM, modes: FULL },
+  'agent-shell': { kind: 'agent', label: '(b-shell) jlt agent on chromium-headless-shell', executablePath: SHELL, modes: FULL },
+  'lite-receivers': { kind: 'agent', label: '(c) jlt agent, lite receivers (headless shell)', executablePath: SHELL, modes: { senders: 'full', receivers: 'lite' } },
+  'lite-all': { kind: 'agent', label: '(d) jlt agent, every bot lite (headless shell)', executablePath: SHELL, modes: { senders: 'lite', receivers: 'lite' } },
+  'agent-nostats': { kind: 'agent', label: '(b0) jlt agent, no stats collection', executablePath: CHROMIUM, modes: FULL },
+  'agent-10x': { kind: 'agent', label: '(b10) jlt agent, stats probe 10x as often', executablePath: CHROMIUM, modes: FULL },
+  'agent-nofaro': { kind: 'agent', label: '(bf) jlt agent, Faro off', executablePath: CHROMIUM, modes: FULL },
+  bare: { kind: 'bare', label: '(e) bare WebRTC pages', executablePath: CHROMIUM, modes: FULL },
+} as const satisfies Record<string, { kind: WayKind; label: string; executablePath: string; modes: DriverConfig['modes'] }>;
 type WayName = keyof typeof WAYS;
 
 function fail(text: string): never {
@@ -52,13 +70,22 @@ function fail(text: string): never {
   process.exit(2);
 }
 
-const bots = Number(args.bots);
+const shape = /^(\d+)x(\d+)(?::(\d+))?$/.exec(args.shape);
+if (shape === null) fail(`--shape must look like 1x10:2 (conferences x participants, optional :senders per conference) or 10x3; got ${args.shape}`);
+const conferences = Number(shape[1]);
+const participants = Number(shape[2]);
+const senders = shape[3] === undefined ? participants : Number(shape[3]);
+const bots = conferences * participants;
 const seconds = Number(args.seconds);
 const statsIntervalMs = Number(args['stats-interval']);
 const joinTimeoutMs = Number(args['join-timeout']) * 1000;
 const budgetMs = Number(args.budget) * 1000;
 const video = /^(\d+)x(\d+)@(\d+)$/.exec(args.video);
-if (!Number.isInteger(bots) || bots < 2) fail(`--bots must be an integer >= 2 (each bot must receive another's video); got ${args.bots}`);
+if (conferences < 1 || participants < 2 || senders < 1 || senders > participants) {
+  fail(`--shape needs at least 1 conference of 2 participants and 1 to ${participants} senders (every bot must receive a sender's video); got ${args.shape}`);
+}
+/** Remote videos each bot receives, summed over all bots: senders see the other senders, receivers all of them. */
+const remoteVideos = conferences * (senders * (senders - 1) + (participants - senders) * senders);
 if (!(seconds >= 2)) fail(`--seconds must be >= 2; got ${args.seconds}`);
 if (!(statsIntervalMs > 0)) fail(`--stats-interval must be a positive number of ms; got ${args['stats-interval']}`);
 if (video === null) fail(`--video must look like 320x180@15; got ${args.video}`);
@@ -101,8 +128,48 @@ interface WayResult {
   receive: { lost: number; dropped: number; plis: number; freezes: number };
   /** Renderer main-thread task time per bot in the window (CDP), ms per second. */
   pageMainThreadMsPerSecond: number;
+  /** Keyframes encoded by all senders over the window. */
+  keyframesEncoded: number;
+  bridge: BridgeLoad;
   before: Conditions;
   after: Conditions;
+}
+
+/** The bridge's RTP traffic over the window, from its live `/colibri/stats` totals (JVB names). */
+interface BridgeLoad {
+  downloadKbps: number;
+  uploadKbps: number;
+  packetRateDownload: number;
+  packetRateUpload: number;
+  keyframesReceived: number;
+}
+
+interface BridgeTotals {
+  at: number;
+  total_bytes_received: number;
+  total_bytes_sent: number;
+  total_packets_received: number;
+  total_packets_sent: number;
+  total_keyframes_received: number;
+}
+
+async function bridgeTotals(testbed: Testbed): Promise<BridgeTotals> {
+  const bridge = testbed.bridges[0];
+  if (bridge === undefined) throw new BenchFailure('the testbed has no bridge');
+  const response = await fetch(`${bridge.restUrl}/colibri/stats`);
+  return { ...((await response.json()) as Omit<BridgeTotals, 'at'>), at: performance.now() };
+}
+
+function bridgeLoad(before: BridgeTotals, after: BridgeTotals): BridgeLoad {
+  const seconds = (after.at - before.at) / 1000;
+  const rate = (key: keyof Omit<BridgeTotals, 'at'>): number => (after[key] - before[key]) / seconds;
+  return {
+    downloadKbps: (rate('total_bytes_received') * 8) / 1000,
+    uploadKbps: (rate('total_bytes_sent') * 8) / 1000,
+    packetRateDownload: rate('total_packets_received'),
+    packetRateUpload: rate('total_packets_sent'),
+    keyframesReceived: after.total_keyframes_received - before.total_keyframes_received,
+  };
 }
 
 class BenchFailure extends Error {
@@ -112,6 +179,16 @@ class BenchFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/** Which testbed the figures are against: the last commit that touched packages/testbed here. */
+async function testbedRevision(): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('git', ['log', '-1', '--format=%h %s', '--', 'packages/testbed'], { cwd: new URL('..', import.meta.url) }, (error, stdout) => {
+      resolve(error === null ? `packages/testbed at ${stdout.trim().slice(0, 120)}` : 'packages/testbed (revision unknown: no git)');
+    });
+  });
 }
 
 const abort = new AbortController();
@@ -170,9 +247,13 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
     kind: WAYS[name].kind,
     statsIntervalMs: name === 'agent-nostats' ? 0 : name === 'agent-10x' ? statsIntervalMs / 10 : statsIntervalMs,
     faro: name !== 'agent-nofaro',
+    executablePath: WAYS[name].executablePath,
+    modes: WAYS[name].modes,
     url: testbed.url,
     room: `bench-${index + 1}-${name}`,
-    bots,
+    conferences,
+    participants,
+    senders,
     media,
     joinTimeoutMs,
     verifyTimeoutMs: 45_000,
@@ -193,6 +274,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
     progress(`${name}: all bots decode video; measuring ${seconds} s`);
     const before = await conditions();
     const framesBefore = await countFrames(child, name);
+    const bridgeBefore = await bridgeTotals(testbed);
     const samples: TreeSample[] = [];
     const pss: PssSample[] = [];
     const benchCpu = process.cpuUsage();
@@ -219,6 +301,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
       await memory.catch(() => undefined);
     }
     if (pss.length === 0) pss.push(await samplePss(samples[samples.length - 1] as TreeSample));
+    const bridgeAfter = await bridgeTotals(testbed);
     const used = process.cpuUsage(benchCpu);
     const benchCores = (used.user + used.system) / 1e6 / ((performance.now() - started) / 1000);
     const framesAfter = await countFrames(child, name);
@@ -238,6 +321,8 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
         freezes: framesAfter.counts.freezes - framesBefore.counts.freezes,
       },
       pageMainThreadMsPerSecond: (framesAfter.counts.pageMainThreadMs - framesBefore.counts.pageMainThreadMs) / frameSeconds / bots,
+      keyframesEncoded: framesAfter.counts.keyframesEncoded - framesBefore.counts.keyframesEncoded,
+      bridge: bridgeLoad(bridgeBefore, bridgeAfter),
       before,
       after: await conditions(),
     };
@@ -281,7 +366,7 @@ function spread(values: readonly number[]): string {
 
 function report(results: WayResult[]): void {
   say('');
-  say(`bots per way: ${bots} in one conference, ${width}x${height}@${fps} fake video + audio, window ${seconds} s after all decode video`);
+  say(`bots per way: ${conferences} x ${participants} (${senders} senders per conference, ${bots} bots), ${width}x${height}@${fps} fake video + audio from senders, window ${seconds} s after all decode video`);
   say('counted: the driver child process (Node: Playwright client; for (b) the whole agent) + every process below it (browsers);');
   say('not counted: this process (testbed SFU, sampler), shown as "bench" for context. Memory is PSS (shared pages split between processes).');
   say('');
@@ -297,7 +382,22 @@ function report(results: WayResult[]): void {
   for (const r of results) {
     say(`${WAYS[r.name].label}: over the window, all bots' received video lost ${r.receive.lost} packets, dropped ${r.receive.dropped} frames, sent ${r.receive.plis} PLIs, froze ${r.receive.freezes} times`);
   }
-  say(`expected fps/bot: ${(bots - 1) * fps} decoded, ${fps} encoded; a way well below it was starved of CPU (its cores/bot understate what it needs).`);
+  say(`expected fps/bot: ${f((remoteVideos * fps) / bots, 1)} decoded, ${f((conferences * senders * fps) / bots, 1)} encoded; a way well below it was starved of CPU (its cores/bot understate what it needs).`);
+  const reference = results.find((r) => r.name === 'agent') ?? results.find((r) => r.name === 'script');
+  say('');
+  say(`bridge load over each window (its RTP totals), and keyframe requests; within 10 % of ${reference === undefined ? 'nothing' : WAYS[reference.name].label} on all four rates = equal load:`);
+  say('');
+  say('| way | bridge download kbps | upload kbps | packets/s down | packets/s up | vs reference (max deviation) | PLIs sent by bots /min | keyframes encoded /min | keyframes at bridge /min |');
+  say('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const b = r.bridge;
+    const rates = (l: BridgeLoad): number[] => [l.downloadKbps, l.uploadKbps, l.packetRateDownload, l.packetRateUpload];
+    const deviation = reference === undefined ? 0 : Math.max(...rates(b).map((v, i) => Math.abs(v / (rates(reference.bridge)[i] ?? v) - 1)));
+    const perMinute = (n: number): string => f((n * 60) / seconds, 1);
+    say(
+      `| ${WAYS[r.name].label} | ${f(b.downloadKbps, 0)} | ${f(b.uploadKbps, 0)} | ${f(b.packetRateDownload, 0)} | ${f(b.packetRateUpload, 0)} | ${f(deviation * 100, 1)} % ${deviation <= 0.1 ? 'equal' : 'NOT equal'} | ${perMinute(r.receive.plis)} | ${perMinute(r.keyframesEncoded)} | ${perMinute(b.keyframesReceived)} |`,
+    );
+  }
   const by = new Map(results.map((r) => [r.name, perBot(r.usage)]));
   const a = by.get('script');
   const b = by.get('agent');
@@ -370,11 +470,12 @@ try {
   const cacheDir = defaultMediaCacheDir();
   const [videoFile, audioFile] = await Promise.all([ensureFakeVideo({ width, height, fps, cacheDir }), ensureFakeAudio(cacheDir)]);
   testbed = await startTestbed({ logger, signal: abort.signal });
+  say(`testbed: ${await testbedRevision()}`);
   const media = { width, height, fps, videoPath: videoFile.path, audioPath: audioFile.path, cacheDir };
   for (const [i, name] of (ways as WayName[]).entries()) {
     const result = await runWay(name, i, testbed, media);
     const p = perBot(result.usage);
-    say(`${WAYS[name].label}: all ${bots} joined (${f(result.joinMs / 1000, 1)} s) and decode ${bots - 1} remote videos; ${f(p.cores, 3)} cores/bot, ${f(p.pss, 0)} MB PSS/bot`);
+    say(`${WAYS[name].label}: all ${bots} joined (${f(result.joinMs / 1000, 1)} s) and decode every sender's video; ${f(p.cores, 3)} cores/bot, ${f(p.pss, 0)} MB PSS/bot`);
     results.push(result);
   }
   if (ways.includes('agent-nofaro')) {

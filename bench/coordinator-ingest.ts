@@ -153,6 +153,7 @@ function plan(agents: number, totalMs: number): Plan {
     conferenceIndex: i,
     participantIndex: 0,
     role: 'sender',
+    mode: 'full',
     startOffsetMs: 0,
   }));
   return { scenario: 'bench', executor: 'conference-grid', conferences: [], bots, rampUpMs: 0, holdMs: totalMs, totalMs };

@@ -34,7 +34,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-apt_install chromium fonts-liberation
+apt_install chromium chromium-headless-shell fonts-liberation
 if [ "${1:-}" = "--test" ]; then
   apt_install prometheus influxdb iproute2 python3-ansible-runner ansible-core ansible-lint janus janus-demos
   # The tests start their own Janus on loopback; the package's system service is not wanted.

@@ -17,3 +17,4 @@ export * from './agent/worker-share-factory.js';
 export * from './coordinator/shard.js';
 export * from './coordinator/coordinator.js';
 export * from './coordinator/collectors/index.js';
+export { liteReceiverScript, LITE_RECEIVER_GLOBAL, type LiteReceiveTotals } from './worker/lite-receiver.js';

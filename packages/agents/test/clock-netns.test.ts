@@ -170,7 +170,7 @@ function onePlan(): Plan {
     scenario: 'clock',
     executor: 'conference-grid',
     conferences: [],
-    bots: [{ id: 'c0-p0', index: 0, conference: 'room-0', conferenceIndex: 0, participantIndex: 0, role: 'sender', startOffsetMs: 0 }],
+    bots: [{ id: 'c0-p0', index: 0, conference: 'room-0', conferenceIndex: 0, participantIndex: 0, role: 'sender', mode: 'full', startOffsetMs: 0 }],
     rampUpMs: 0,
     holdMs: 1_500,
     totalMs: 1_500,

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 function planned(id: string, conference: string, index: number, role: PlannedBot['role'] = 'sender', startOffsetMs = index * 300): PlannedBot {
-  return { id, index, conference, conferenceIndex: 0, participantIndex: index, role, startOffsetMs };
+  return { id, index, conference, conferenceIndex: 0, participantIndex: index, role, mode: 'full', startOffsetMs };
 }
 
 interface Recorded {

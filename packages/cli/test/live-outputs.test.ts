@@ -189,7 +189,7 @@ outputs:
     expect(joinSuccess).toBe(1);
 
     // 5. Labels are the low-cardinality ones only: no bot ids.
-    const allowed = new Set(['__name__', 'run_id', 'scenario', 'agent', 'bridge', 'conference', 'le', 'reason', 'candidate', 'vital']);
+    const allowed = new Set(['__name__', 'run_id', 'scenario', 'agent', 'bridge', 'conference', 'mode', 'le', 'reason', 'candidate', 'vital']);
     const everything = await fetch(`${prometheus.url}/api/v1/series?${new URLSearchParams({ 'match[]': `{run_id="${runId}"}` })}`).then((r) => r.json() as Promise<{ data: Record<string, string>[] }>);
     expect(everything.data.length).toBeGreaterThan(50);
     for (const series of everything.data) for (const label of Object.keys(series)) expect(allowed.has(label), `${series.__name__} has label ${label}`).toBe(true);

@@ -41,6 +41,7 @@ const bot = {
   conferenceIndex: 0,
   participantIndex: 1,
   role: 'sender',
+  mode: 'full',
   startOffsetMs: 2000,
 } as const;
 

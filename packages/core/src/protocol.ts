@@ -3,6 +3,7 @@ import type { PlannedBot } from './executors/plan.js';
 import type { RunEvent, Sample } from './metrics/sample.js';
 import { packSamples, unpackSamples } from './sample-batch.js';
 import { assignedScenarioSchema } from './scenario/assigned.js';
+import { BOT_MODES } from './scenario/base-schema.js';
 
 /**
  * Coordinator ↔ agent messages. Every message is one JSON text frame: an envelope
@@ -13,11 +14,13 @@ import { assignedScenarioSchema } from './scenario/assigned.js';
  * keep at most `DEFAULT_MAX_UNACKED_BATCHES` sample batches unacknowledged (credit-based
  * backpressure): the coordinator acks with `upToSeq` once a batch is ingested.
  *
+ * Planned bots carry their mode (full or lite) since version 4.
+ *
  * Order of a run: hello → welcome | refused; time-request ⇄ time-response (repeated), clock-report;
  * assign → ready (barrier) → start at an absolute coordinator time; samples/events/bot-state/
  * heartbeat flow up, ack/add-bots flow down; stop → done.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /**
  * The `refused` reason for an agent that connects while the coordinator's run is under way (an agent
@@ -58,6 +61,7 @@ export const plannedBotSchema = z.object({
   conferenceIndex: z.number().int().nonnegative(),
   participantIndex: z.number().int().nonnegative(),
   role: z.enum(['sender', 'receiver']),
+  mode: z.enum(BOT_MODES),
   startOffsetMs: z.number().nonnegative(),
 }) satisfies z.ZodType<PlannedBot>;
 

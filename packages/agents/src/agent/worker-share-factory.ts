@@ -1,4 +1,4 @@
-import { everyFieldHandled, type Logger } from '@jlt/core';
+import { everyFieldHandled, type BotBrowser, type Logger } from '@jlt/core';
 import type { ContextSetup } from '../worker/bot.js';
 import type { BrowserPool } from '../worker/browser-pool.js';
 import { WorkerShare } from '../worker/worker-agent.js';
@@ -15,6 +15,8 @@ export interface WorkerShareFactoryOptions {
   contextSetup?: readonly ContextSetup[];
   /** `--max-bots`: the bots each share's own pool takes, whatever the host's measured capacity. */
   maxBots?: number;
+  /** This agent's browser whatever the scenario says (`jlt agent --browser`). */
+  browser?: BotBrowser;
 }
 
 /**
@@ -25,7 +27,8 @@ export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFac
   return (assignment, sink, clock, signal) => {
     const { name, target, media, bots, join, stats, ...rest } = assignment.scenario;
     everyFieldHandled(rest, 'the worker share');
-    const { renderRemoteVideo, receiverAudioProcessing, viewport, faro, ...otherSwitches } = bots;
+    // `mode` is resolved per bot by the planner: each planned bot carries its own.
+    const { browser, mode: _plannedPerBot, renderRemoteVideo, receiverAudioProcessing, viewport, faro, ...otherSwitches } = bots;
     everyFieldHandled(otherSwitches, 'the bot options');
     const { timeout, retries, retryDelay, ...otherPolicy } = join;
     everyFieldHandled(otherPolicy, 'the join policy');
@@ -41,12 +44,13 @@ export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFac
       signal,
       logger: options.logger,
       artifactsDir: `${options.artifactsDir}/${assignment.runId}`,
-      botOptions: { viewport, renderRemoteVideo, disableAudioProcessing: !receiverAudioProcessing, faro: faro.enabled },
+      botOptions: { viewport, renderRemoteVideo, renderRemoteAudio: true, disableAudioProcessing: !receiverAudioProcessing, faro: faro.enabled },
       ...(faro.collectorUrl === undefined ? {} : { faroCollectorUrl: faro.collectorUrl }),
       joinPolicy: { timeoutMs: timeout, retries, retryDelayMs: retryDelay },
       statsIntervalMs: interval,
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.maxBots === undefined ? {} : { poolOptions: { maxBots: options.maxBots } }),
+      browser: options.browser ?? browser,
       ...(options.mediaCacheDir ? { mediaCacheDir: options.mediaCacheDir } : {}),
       ...(options.contextSetup ? { contextSetup: options.contextSetup } : {}),
     });

@@ -27,6 +27,7 @@ function plan(participants: number, holdMs: number): Plan {
     conferenceIndex: 0,
     participantIndex: p,
     role: 'sender',
+    mode: 'full',
     startOffsetMs: 0,
   }));
   return { scenario: 'fake', executor: 'conference-grid', conferences: [], bots, rampUpMs: 0, holdMs, totalMs: holdMs };

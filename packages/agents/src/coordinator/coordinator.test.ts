@@ -11,7 +11,7 @@ function plan(conferences: number, participants: number, holdMs: number): Plan {
   const bots: PlannedBot[] = [];
   for (let c = 0; c < conferences; c++)
     for (let p = 0; p < participants; p++)
-      bots.push({ id: `c${c}-p${p}`, index: bots.length, conference: `room-${c}`, conferenceIndex: c, participantIndex: p, role: 'sender', startOffsetMs: 0 });
+      bots.push({ id: `c${c}-p${p}`, index: bots.length, conference: `room-${c}`, conferenceIndex: c, participantIndex: p, role: 'sender', mode: 'full', startOffsetMs: 0 });
   return {
     scenario: 'fake',
     executor: 'conference-grid',

@@ -14,6 +14,7 @@ function grid(conferences: number, participants: number): PlannedBot[] {
         conferenceIndex: c,
         participantIndex: p,
         role: 'sender',
+        mode: 'full',
         startOffsetMs: index * 1000,
       });
     }

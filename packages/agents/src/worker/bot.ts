@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { AssignedTarget, Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
 import type { BotLease, BrowserPool } from './browser-pool.js';
 import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
+import { liteReceiverScript } from './lite-receiver.js';
 import { probeConferenceState } from '@jlt/jitsi';
 import { addTargetInitScript, JoinFailure, runJoinFlow } from './join-flows.js';
 import { attachFaro, faroRecords, type FaroBody, type FaroRecord } from './faro.js';
@@ -46,7 +47,7 @@ export interface BotOptions extends CheapBotOptions {
   faro: boolean;
 }
 
-export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, disableAudioProcessing: true, faro: true };
+export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, renderRemoteAudio: true, disableAudioProcessing: true, faro: true };
 
 /**
  * Prepares each new browser context of a bot before its page opens, e.g. `context.addInitScript`
@@ -88,7 +89,8 @@ const HANGUP_TIMEOUT_MS = 3_000;
 
 /**
  * One participant: a browser context and page from the pool, the stats probe, the target's join
- * flow with retries, samples tagged {scenario, agent, conference, bridge}, and a clean leave.
+ * flow with retries, samples tagged {scenario, agent, conference, bridge, mode}, and a clean leave.
+ * A lite bot (`planned.mode`) also gets lite-receiver.ts and plays no remote audio or video.
  * Methods are not re-entrant: the owner awaits `join` or `leave` before calling the next.
  */
 export class Bot {
@@ -134,7 +136,7 @@ export class Bot {
   }
 
   private get tags(): Tags {
-    return { ...this.deps.tags, conference: this.planned.conference, bridge: this.bridge };
+    return { ...this.deps.tags, conference: this.planned.conference, bridge: this.bridge, mode: this.planned.mode };
   }
 
   private setState(state: BotState, reason?: string): void {
@@ -307,13 +309,16 @@ export class Bot {
   }
 
   private async openPage(): Promise<void> {
-    const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.viewport });
+    const lite = this.planned.mode === 'lite';
+    // A lite page's frame transform runs in a blob: worker, which a target's Content-Security-Policy may forbid.
+    const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.viewport, ...(lite ? { bypassCSP: true } : {}) });
     this.lease = lease;
     if (this.options.faro) {
       await attachFaro(lease.context, { bot: this.id, conference: this.planned.conference, scenario: this.deps.tags.scenario }, (body) => this.onFaro(body));
     }
     await attachStatsProbe(lease.context, { intervalMs: this.deps.statsIntervalMs, delivery: this.deps.probeDelivery }, (s) => this.onProbeSample(s));
-    await lease.context.addInitScript({ content: cheapBotScript(this.options) });
+    await lease.context.addInitScript({ content: cheapBotScript(lite ? { ...this.options, renderRemoteVideo: false, renderRemoteAudio: false } : this.options) });
+    if (lite) await lease.context.addInitScript({ content: liteReceiverScript() });
     await addTargetInitScript(lease.context, this.target, this.planned, this.id);
     for (const setup of this.deps.contextSetup) await setup(lease.context, this.planned);
     const page = await lease.context.newPage();

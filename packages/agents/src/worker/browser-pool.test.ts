@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserPool } from './browser-pool.js';
+import { BrowserPool, DEFAULT_CHROMIUM_PATH, HEADLESS_SHELL_PATH, resolveBrowser } from './browser-pool.js';
 
 const GiB = 2 ** 30;
 const twoCores = () => ({ cores: 2, totalMemoryBytes: 24 * GiB, freeMemoryBytes: 20 * GiB });
@@ -17,5 +17,24 @@ describe('BrowserPool.reserve', () => {
     expect(pool.reserve(10).maxBots).toBe(10);
     expect(pool.reservedBots).toBe(10);
     expect(() => pool.reserve(1)).toThrow('this agent cannot run 11 bots: 10 fit (--max-bots 10)');
+  });
+});
+
+describe('resolveBrowser', () => {
+  it('takes the headless shell where it is installed', () => {
+    expect(resolveBrowser('headless-shell', (path) => path === HEADLESS_SHELL_PATH)).toEqual({ browser: 'headless-shell', executablePath: HEADLESS_SHELL_PATH });
+  });
+
+  it('falls back to chromium without the headless shell, and says why and how to install it', () => {
+    const resolved = resolveBrowser('headless-shell', () => false);
+    expect(resolved).toMatchObject({ browser: 'chromium', executablePath: DEFAULT_CHROMIUM_PATH });
+    expect(resolved.fallback).toContain(`${HEADLESS_SHELL_PATH} is not installed`);
+    expect(resolved.fallback).toContain('apt-get install chromium-headless-shell');
+  });
+
+  it('uses chromium when asked, without looking for the headless shell', () => {
+    expect(resolveBrowser('chromium', () => {
+      throw new Error('must not be probed');
+    })).toEqual({ browser: 'chromium', executablePath: DEFAULT_CHROMIUM_PATH });
   });
 });

@@ -1,8 +1,40 @@
+import { accessSync, constants } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
-import { JltError, type Logger } from '@jlt/core';
+import { JltError, type BotBrowser, type Logger } from '@jlt/core';
 import { assertCapacity, DEFAULT_BOT_BUDGET, hostResources, type BotBudget, type Capacity, type HostResources } from './capacity.js';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's `chromium-headless-shell`: the old headless Chromium, without the browser UI's code (half the memory per bot). */
+export const HEADLESS_SHELL_PATH = '/usr/bin/chromium-headless-shell';
+
+export const BROWSER_EXECUTABLES: Readonly<Record<BotBrowser, string>> = { 'headless-shell': HEADLESS_SHELL_PATH, chromium: DEFAULT_CHROMIUM_PATH };
+
+export interface ResolvedBrowser {
+  browser: BotBrowser;
+  executablePath: string;
+  /** Set when the wanted browser is missing and chromium is used instead: why. */
+  fallback?: string;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The executable for a scenario's `bots.browser`; a missing headless shell falls back to chromium. */
+export function resolveBrowser(wanted: BotBrowser, executable: (path: string) => boolean = isExecutable): ResolvedBrowser {
+  const path = BROWSER_EXECUTABLES[wanted];
+  if (wanted === 'chromium' || executable(path)) return { browser: wanted, executablePath: path };
+  return {
+    browser: 'chromium',
+    executablePath: DEFAULT_CHROMIUM_PATH,
+    fallback: `${path} is not installed (Debian: apt-get install chromium-headless-shell); bots use ${DEFAULT_CHROMIUM_PATH}, at about twice the memory per bot`,
+  };
+}
 
 /** Flags every bot browser gets; the fake-capture files are added per pool. */
 export const CHROMIUM_ARGS: readonly string[] = [
@@ -36,6 +68,16 @@ export interface BrowserPoolOptions {
   host?: () => HostResources;
   launchTimeoutMs?: number;
 }
+
+/**
+ * Granted to every bot context, as a user who allowed the camera and microphone. Chromium counts
+ * `--use-fake-ui-for-media-stream`'s automatic answer as that grant; the headless shell does not, so
+ * without it the page is treated as never granted and WebRTC gathers only one mDNS-hidden
+ * (`<uuid>.local`) host candidate per address family on the default route: no loopback, no other
+ * interface, nothing a peer outside the machine's mDNS can reach (measured: 4 such candidates
+ * against chromium's 16 real ones, and a loopback call between two bots never connects).
+ */
+export const BOT_PERMISSIONS: readonly string[] = ['camera', 'microphone'];
 
 /** One bot's browser context, on one of the pool's browsers. */
 export interface BotLease {
@@ -130,7 +172,7 @@ export class BrowserPool {
     pooled.bots.add(botId);
     let context: BrowserContext;
     try {
-      context = await pooled.browser.newContext(contextOptions);
+      context = await pooled.browser.newContext({ ...contextOptions, permissions: [...BOT_PERMISSIONS, ...(contextOptions.permissions ?? [])] });
     } catch (error) {
       pooled.bots.delete(botId);
       throw error;

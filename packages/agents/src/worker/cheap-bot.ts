@@ -2,12 +2,14 @@
 export interface CheapBotOptions {
   /** Play remote video in `<video>` elements. Off: streams are held, never attached, so nothing renders. */
   renderRemoteVideo: boolean;
+  /** Play remote audio in `<audio>` elements. Off: held like video, so Chromium neither pulls nor decodes it. */
+  renderRemoteAudio: boolean;
   /** Turn off echo cancellation, noise suppression and gain control in every getUserMedia call. */
   disableAudioProcessing: boolean;
 }
 
 /**
- * Runs before app scripts. Without rendering, a `<video>`'s `srcObject` setter keeps the stream
+ * Runs before app scripts. Without rendering, a `<video>`'s (`<audio>`'s) `srcObject` setter keeps the stream
  * (the getter returns it, so apps that read it back still work) but never hands it to the media
  * player, and `play()` on such an element resolves without playing; decoding and stats go on in WebRTC.
  */
@@ -15,7 +17,7 @@ function installCheapBot(options: CheapBotOptions): void {
   const w = window as unknown as Record<string, unknown>;
   if (w.__jltCheapBot !== undefined) return;
   w.__jltCheapBot = true;
-  if (!options.renderRemoteVideo) {
+  if (!options.renderRemoteVideo || !options.renderRemoteAudio) {
     const descriptor = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
     const held = new WeakMap<HTMLMediaElement, MediaProvider | null>();
     if (descriptor?.set !== undefined && descriptor.get !== undefined) {
@@ -31,7 +33,8 @@ function installCheapBot(options: CheapBotOptions): void {
           return held.has(this) ? held.get(this) : nativeGet.call(this);
         },
         set(this: HTMLMediaElement, value: MediaProvider | null) {
-          if (this instanceof HTMLVideoElement) held.set(this, value);
+          const hold = this instanceof HTMLVideoElement ? !options.renderRemoteVideo : this instanceof HTMLAudioElement && !options.renderRemoteAudio;
+          if (hold) held.set(this, value);
           else nativeSet.call(this, value);
         },
       });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assignedTarget, JltError, targetSchema as scenarioTargetSchema, type PlannedBot } from '@jlt/core';
 import { meetingUrlFor, type JitsiLikeTarget } from './join-flows.js';
 
-const bot = (role: PlannedBot['role']): PlannedBot => ({ id: 'c01-p02', index: 1, conference: 'jlt-c01', conferenceIndex: 0, participantIndex: 1, role, startOffsetMs: 0 });
+const bot = (role: PlannedBot['role']): PlannedBot => ({ id: 'c01-p02', index: 1, conference: 'jlt-c01', conferenceIndex: 0, participantIndex: 1, role, mode: 'full', startOffsetMs: 0 });
 const hash = (url: string): string[] => new URL(url).hash.slice(1).split('&');
 
 describe('meetingUrlFor', () => {

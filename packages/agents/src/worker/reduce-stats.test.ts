@@ -44,6 +44,7 @@ const state = (over: Partial<StatsState> = {}): StatsState => ({
   packetsReceived: 0,
   packetsLost: 0,
   framesDecoded: 0,
+  plis: 0,
   ...over,
 });
 
@@ -148,7 +149,7 @@ describe('reduceStats', () => {
 
   it('carries totals into the next state', () => {
     const { state: next } = reduceStats(undefined, [report(inVideo({ bytesReceived: 7, packetsReceived: 3, packetsLost: 1, framesDecoded: 2 }), outVideo({ bytesSent: 11 }))], 42);
-    expect(next).toEqual({ atMs: 42, bytesSent: 11, bytesReceived: 7, packetsReceived: 3, packetsLost: 1, framesDecoded: 2 });
+    expect(next).toEqual({ atMs: 42, bytesSent: 11, bytesReceived: 7, packetsReceived: 3, packetsLost: 1, framesDecoded: 2, plis: 0 });
   });
 
   it('is self-contained: its source alone runs in a fresh global context, as in the page', () => {
@@ -156,5 +157,24 @@ describe('reduceStats', () => {
     const rebuilt = runInNewContext(`(${source})`) as typeof reduceStats;
     const reports = [report(transport, pair(), remoteHost, inVideo({ framesDecoded: 30, bytesReceived: 1000 }))];
     expect(rebuilt(state({ atMs: 0 }), reports, 1000)).toEqual(reduceStats(state({ atMs: 0 }), reports, 1000));
+  });
+
+  it("a lite bot's receive fps and height come from its transform's totals, not from framesDecoded", () => {
+    const lite = (frames: number, passed = 0) => ({ streams: 2, untransformed: 0, frames, keyframes: 2, bytes: 9000, placeholders: frames - passed, heightSum: 180 + 360, heightCount: 2 });
+    const reports = [report(transport, pair(), remoteHost, inVideo({ framesDecoded: 999, frameHeight: 720 }))];
+    const first = reduceStats(undefined, reports, 0, lite(10));
+    expect(first.state.liteFrames).toBe(10);
+    expect(first.sample.recvFrameHeight).toBe(270);
+    const second = reduceStats(first.state, reports, 2000, lite(70, 6));
+    expect(second.sample.recvFps).toBeCloseTo(15, 6);
+    expect(second.sample.recvFrameHeight).toBe(270);
+    expect(second.sample.liteFramesPassedRatio).toBeCloseTo(6 / 60, 6);
+  });
+
+  it('counts keyframe requests (PLIs) sent per minute over inbound video', () => {
+    const at = (plis: number) => [report(inVideo({ pliCount: plis }), { ...inVideo({ pliCount: 1 }), id: 'IV2' })];
+    const first = reduceStats(undefined, at(2), 0);
+    expect(first.state.plis).toBe(3);
+    expect(reduceStats(first.state, at(5), 30_000).sample.recvPlisPerMin).toBeCloseTo(6, 6);
   });
 });

@@ -4,6 +4,7 @@
  * so it must stay self-contained (no imports at run time, no helpers or constants from module scope,
  * no nested named functions) and cheap (one pass per report, no per-stat allocations).
  */
+import type { LiteReceiveTotals } from './lite-receiver.js';
 
 /** One entry of an RTCStatsReport; fields are read defensively because browsers differ. */
 export interface RtcStatLike {
@@ -30,10 +31,17 @@ export interface BotStatsSample {
   packetLossRatio?: number;
   /** Highest outbound video `framesPerSecond` (the top simulcast layer). */
   sendFps?: number;
-  /** Delta framesDecoded per second, averaged over inbound video streams (a stalled stream counts as 0). */
+  /**
+   * Delta framesDecoded per second, averaged over inbound video streams (a stalled stream counts as 0).
+   * A lite bot's: frames that arrived (counted by its transform) per second and stream.
+   */
   recvFps?: number;
-  /** Mean frameHeight over inbound video streams that have decoded a frame. */
+  /** Mean frameHeight over inbound video streams that have decoded a frame; a lite bot's: from the keyframes that arrived. */
   recvFrameHeight?: number;
+  /** Keyframe requests (PLIs) this bot sent per minute, summed over its inbound video streams. */
+  recvPlisPerMin?: number;
+  /** A lite bot's: the share of frames that arrived which reached its decoder as they came (not replaced by a placeholder). */
+  liteFramesPassedRatio?: number;
   /** The most severe outbound video `qualityLimitationReason`: cpu > bandwidth > other > none. */
   qualityLimitation?: string;
   /** `candidateType` of the selected pair's remote candidate (host, srflx, prflx, relay). */
@@ -52,18 +60,24 @@ export interface StatsState {
   packetsReceived: number;
   packetsLost: number;
   framesDecoded: number;
+  plis: number;
+  /** A lite bot's receive-side totals: frames that arrived on transformed streams, and those replaced. */
+  liteFrames?: number;
+  litePlaceholders?: number;
 }
 
 export function reduceStats(
   prev: StatsState | undefined,
   reports: readonly StatsReportLike[],
   nowMs: number,
+  lite?: LiteReceiveTotals,
 ): { sample: BotStatsSample; state: StatsState } {
   let bytesSent = 0;
   let bytesReceived = 0;
   let packetsReceived = 0;
   let packetsLost = 0;
   let framesDecoded = 0;
+  let plis = 0;
   let jitterSum = 0;
   let jitterCount = 0;
   let videoIn = 0;
@@ -100,6 +114,7 @@ export function reduceStats(
           if (s.kind === 'video') {
             videoIn++;
             framesDecoded += n(s.framesDecoded);
+            plis += n(s.pliCount);
             if (n(s.frameHeight) > 0) {
               heightSum += n(s.frameHeight);
               heightCount++;
@@ -146,7 +161,9 @@ export function reduceStats(
   if (rtt !== undefined) sample.rttMs = rtt;
   if (jitterCount > 0) sample.jitterMs = jitterSum / jitterCount;
   if (sendFps !== undefined) sample.sendFps = sendFps;
-  if (heightCount > 0) sample.recvFrameHeight = heightSum / heightCount;
+  if (lite !== undefined) {
+    if (lite.heightCount > 0) sample.recvFrameHeight = lite.heightSum / lite.heightCount;
+  } else if (heightCount > 0) sample.recvFrameHeight = heightSum / heightCount;
   if (limitation !== undefined) sample.qualityLimitation = limitation;
   if (candidateType !== undefined) sample.candidateType = candidateType;
   if (remoteAddress !== undefined) sample.remoteAddress = remoteAddress;
@@ -159,7 +176,18 @@ export function reduceStats(
     const dReceived = packetsReceived - prev.packetsReceived;
     const dLost = packetsLost - prev.packetsLost;
     if (dReceived >= 0 && dLost >= 0 && dReceived + dLost > 0) sample.packetLossRatio = dLost / (dReceived + dLost);
-    if (videoIn > 0 && framesDecoded >= prev.framesDecoded) sample.recvFps = ((framesDecoded - prev.framesDecoded) * 1000) / dt / videoIn;
+    if (plis >= prev.plis) sample.recvPlisPerMin = ((plis - prev.plis) * 60_000) / dt;
+    if (lite !== undefined) {
+      if (lite.streams > 0 && prev.liteFrames !== undefined && lite.frames >= prev.liteFrames) sample.recvFps = ((lite.frames - prev.liteFrames) * 1000) / dt / lite.streams;
+      const arrived = lite.frames - (prev.liteFrames ?? 0);
+      const replaced = lite.placeholders - (prev.litePlaceholders ?? 0);
+      if (prev.liteFrames !== undefined && arrived > 0 && replaced >= 0) sample.liteFramesPassedRatio = (arrived - replaced) / arrived;
+    } else if (videoIn > 0 && framesDecoded >= prev.framesDecoded) sample.recvFps = ((framesDecoded - prev.framesDecoded) * 1000) / dt / videoIn;
   }
-  return { sample, state: { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded } };
+  const state: StatsState = { atMs: nowMs, bytesSent, bytesReceived, packetsReceived, packetsLost, framesDecoded, plis };
+  if (lite !== undefined) {
+    state.liteFrames = lite.frames;
+    state.litePlaceholders = lite.placeholders;
+  }
+  return { sample, state };
 }

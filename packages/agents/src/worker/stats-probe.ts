@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
+import { LITE_RECEIVER_GLOBAL, type LiteReceiveTotals } from './lite-receiver.js';
 import { reduceStats, type BotStatsSample } from './reduce-stats.js';
 
 /** A reduced sample as it leaves the page, stamped with the page's wall clock (`Date.now()`). */
@@ -24,6 +25,8 @@ interface ProbeConfig extends StatsProbeOptions {
   binding: string;
   global: string;
   bufferLimit: number;
+  /** Where a lite bot's receive side (lite-receiver.ts) keeps its totals; absent on full bots. */
+  liteGlobal: string;
 }
 
 /**
@@ -65,7 +68,8 @@ function installStatsProbe(reduce: typeof reduceStats, config: ProbeConfig): voi
     });
     Promise.all(pending)
       .then((reports) => {
-        const reduced = reduce(state, reports, performance.now());
+        const lite = (w[config.liteGlobal] as { totals(): LiteReceiveTotals } | undefined)?.totals();
+        const reduced = reduce(state, reports, performance.now(), lite);
         state = reduced.state;
         const sample = Object.assign(reduced.sample, { t: Date.now() });
         if (config.delivery === 'binding') {
@@ -96,7 +100,7 @@ function installStatsProbe(reduce: typeof reduceStats, config: ProbeConfig): voi
 
 /** The init script text: the probe and `reduceStats`, both by their own source. */
 export function statsProbeScript(options: StatsProbeOptions): string {
-  const config: ProbeConfig = { ...options, binding: STATS_BINDING, global: PROBE_GLOBAL, bufferLimit: 600 };
+  const config: ProbeConfig = { ...options, binding: STATS_BINDING, global: PROBE_GLOBAL, bufferLimit: 600, liteGlobal: LITE_RECEIVER_GLOBAL };
   return `(${installStatsProbe.toString()})(${reduceStats.toString()}, ${JSON.stringify(config)});`;
 }
 

@@ -11,6 +11,8 @@ const NUMERIC: ReadonlyArray<[keyof BotStatsSample, keyof typeof METRICS]> = [
   ['sendFps', 'webrtc_send_fps'],
   ['recvFps', 'webrtc_recv_fps'],
   ['recvFrameHeight', 'webrtc_recv_frame_height'],
+  ['recvPlisPerMin', 'webrtc_recv_plis_per_min'],
+  ['liteFramesPassedRatio', 'webrtc_lite_frames_passed_ratio'],
 ];
 
 /** One reduced page sample as jlt Samples: a numeric sample per measured field, counters for reason and candidate type. */

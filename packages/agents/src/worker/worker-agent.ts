@@ -1,6 +1,6 @@
-import { everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
+import { everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type BotBrowser, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
 import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type ContextSetup, type JoinPolicy } from './bot.js';
-import { BrowserPool, type BrowserPoolOptions } from './browser-pool.js';
+import { BrowserPool, resolveBrowser, type BrowserPoolOptions } from './browser-pool.js';
 import { ensureFakeAudio, ensureFakeVideo } from './fake-media.js';
 import { FaroForwarder } from './faro-forwarder.js';
 import { startHealthMonitor, type HealthMonitor } from './health.js';
@@ -40,6 +40,11 @@ export interface WorkerShareOptions {
   /** A pool shared with other shares (kept open at the end); otherwise the share makes and closes its own. */
   pool?: BrowserPool;
   poolOptions?: Omit<BrowserPoolOptions, 'media' | 'logger'>;
+  /**
+   * The share's own pool's browser (scenario `bots.browser`; default the headless shell, chromium
+   * when it is missing: an `agent.browser_fallback` event says so). `poolOptions.executablePath` wins.
+   */
+  browser?: BotBrowser;
   mediaCacheDir?: string;
   /**
    * Default `drain`: measured with a loopback call per page, a collection cost ~2.4 ms CPU drained vs
@@ -134,7 +139,8 @@ export class WorkerShare {
     ]);
     this.pool = this.options.pool;
     if (this.pool === undefined) {
-      this.pool = new BrowserPool({ ...this.options.poolOptions, media: { videoPath: video?.path, audioPath: audio?.path }, logger: this.options.logger });
+      const executablePath = this.options.poolOptions?.executablePath ?? this.resolveExecutable();
+      this.pool = new BrowserPool({ ...this.options.poolOptions, executablePath, media: { videoPath: video?.path, audioPath: audio?.path }, logger: this.options.logger });
       this.ownsPool = true;
     }
     this.pool.reserve(this.pending.length);
@@ -208,6 +214,21 @@ export class WorkerShare {
       this.resolveStarted();
     }
     await this.finished;
+  }
+
+  /** The share's browser, announced in an `agent.browser` event (`agent.browser_fallback` when it is not the wanted one). */
+  private resolveExecutable(): string {
+    const wanted = this.options.browser ?? 'headless-shell';
+    const resolved = resolveBrowser(wanted);
+    const meta = { wanted, used: resolved.browser, executablePath: resolved.executablePath };
+    const time = this.options.clock.toCoordinatorTime(this.now());
+    if (resolved.fallback !== undefined) {
+      this.options.logger.log('warn', 'browser fallback', { reason: resolved.fallback });
+      this.options.sink.events([{ time, kind: 'agent.browser_fallback', level: 'warn', message: resolved.fallback, tags: this.options.tags, meta }]);
+    } else {
+      this.options.sink.events([{ time, kind: 'agent.browser', level: 'info', message: `bots run on ${resolved.executablePath}`, tags: this.options.tags, meta }]);
+    }
+    return resolved.executablePath;
   }
 
   private launch(planned: PlannedBot): void {

@@ -89,3 +89,21 @@ describe('describePlan', () => {
     expect(describePlan(planOf(options))).toBe(expected);
   });
 });
+
+describe('conference-grid bot modes', () => {
+  it.each([
+    // bots.mode, expected modes of participants p0..p4 (senders: 2)
+    ['{ receivers: lite }', ['full', 'full', 'lite', 'lite', 'lite']],
+    ['{ receivers: lite, probes: 1 }', ['full', 'full', 'lite', 'lite', 'full']],
+    ['{ senders: lite, receivers: lite, probes: 2 }', ['lite', 'lite', 'lite', 'full', 'full']],
+    ['{ senders: lite, probes: 4 }', ['lite', 'full', 'full', 'full', 'full']],
+    ['{}', ['full', 'full', 'full', 'full', 'full']],
+  ] as const)('bots.mode %s: the last probes participants are full, the rest take their role\'s mode', (mode, expected) => {
+    const plan = planOf(`conferences: 2\nparticipantsPerConference: 5\nsenders: 2\nduration: 10s\nbots: { mode: ${mode} }\n`);
+    for (const c of [0, 1]) expect(plan.bots.filter((b) => b.conferenceIndex === c).map((b) => b.mode)).toEqual(expected);
+  });
+
+  it('rejects an unknown bot mode with its file:line', () => {
+    expect(() => planOf('conferences: 1\nparticipantsPerConference: 2\nduration: 10s\nbots:\n  mode: { receivers: cheap }\n')).toThrow(/p\.yaml:7: bots\.mode\.receivers: must be "full" or "lite"/s);
+  });
+});

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { duration, nonNegativeInt, positiveInt, unlessMissing } from '../scenario/fields.js';
 import { defineExecutor } from './executor.js';
-import type { Plan, PlannedBot, PlannedConference } from './plan.js';
+import { plannedMode, type Plan, type PlannedBot, type PlannedConference } from './plan.js';
 import { ordinal, sanitizeRoomName } from './room-name.js';
 
 const rampUpSchema = z
@@ -78,13 +78,15 @@ export const conferenceGrid = defineExecutor({
       conferences.push({ name, index: c, participants, senders });
       for (let p = 0; p < participants; p++) {
         const index = bots.length;
+        const role = p < senders ? 'sender' : 'receiver';
         bots.push({
           id: `c${ordinal(c, conferenceCount)}-p${ordinal(p, participants)}`,
           index,
           conference: name,
           conferenceIndex: c,
           participantIndex: p,
-          role: p < senders ? 'sender' : 'receiver',
+          role,
+          mode: plannedMode(role, p, participants, scenario.bots.mode),
           startOffsetMs: offsetOf(index),
         });
       }

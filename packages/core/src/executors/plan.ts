@@ -1,3 +1,5 @@
+import type { BotMode } from '../scenario/base-schema.js';
+
 /** What an executor's `plan()` returns: every bot, where it goes, and when it starts. */
 export type BotRole = 'sender' | 'receiver';
 
@@ -11,6 +13,8 @@ export interface PlannedBot {
   conferenceIndex: number;
   participantIndex: number;
   role: BotRole;
+  /** `full` or `lite` (scenario `bots.mode`): what the bot does with what it receives. */
+  mode: BotMode;
   /** Milliseconds after the run's common start time at which this bot starts joining. */
   startOffsetMs: number;
 }
@@ -33,4 +37,14 @@ export interface Plan {
   holdMs: number;
   /** rampUpMs + holdMs: when the run ends, relative to its start. */
   totalMs: number;
+}
+
+/**
+ * A bot's mode from the scenario's `bots.mode`: the last `probes` participants of a conference are
+ * full (receivers join after senders, so probes are receivers where the conference has enough), the
+ * others take their role's mode.
+ */
+export function plannedMode(role: BotRole, participantIndex: number, participants: number, mode: { senders: BotMode; receivers: BotMode; probes: number }): BotMode {
+  if (participantIndex >= participants - mode.probes) return 'full';
+  return role === 'sender' ? mode.senders : mode.receivers;
 }

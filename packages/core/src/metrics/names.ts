@@ -21,6 +21,12 @@ export const METRICS = {
   webrtc_send_fps: { type: 'trend', unit: 'fps', description: 'Outbound video frames per second' },
   webrtc_recv_fps: { type: 'trend', unit: 'fps', description: 'Inbound video frames decoded per second' },
   webrtc_recv_frame_height: { type: 'trend', unit: 'px', description: 'Height of received video frames' },
+  webrtc_recv_plis_per_min: { type: 'trend', unit: 'count', description: 'Keyframe requests (PLI) a bot sent per minute over its inbound video' },
+  webrtc_lite_frames_passed_ratio: {
+    type: 'trend',
+    unit: 'ratio',
+    description: "A lite bot's share of arrived video frames its decoder got as they came (0: every frame replaced by a placeholder, nothing real decoded)",
+  },
   webrtc_quality_limitation: {
     type: 'counter',
     unit: 'count',

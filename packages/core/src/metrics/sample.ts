@@ -1,7 +1,7 @@
 /**
  * Samples are the contract between agents, collectors and outputs.
- * Tags are low-cardinality (scenario, agent, bridge, conference, plus a few per-metric ones such as
- * `reason`); anything per-bot or per-endpoint goes in `meta`, never in tags.
+ * Tags are low-cardinality (scenario, agent, bridge, conference, a bot's `mode` full or lite, plus a
+ * few per-metric ones such as `reason`); anything per-bot or per-endpoint goes in `meta`, never in tags.
  */
 export type MetricType = 'counter' | 'gauge' | 'trend' | 'rate';
 

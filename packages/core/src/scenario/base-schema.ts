@@ -57,8 +57,32 @@ const faroSchema = z
   .default({ enabled: true })
   .describe("Grafana Faro in the bot pages: page errors, unhandled rejections, console errors and warnings, web vitals");
 
+export const BOT_MODES = ['full', 'lite'] as const;
+export type BotMode = (typeof BOT_MODES)[number];
+
+const botModeSchema = z
+  .enum(BOT_MODES, { error: unlessMissing('must be "full" or "lite"') })
+  .describe('full: decodes, renders as configured and plays what it receives; lite: joins and loads the bridge the same (same signalling, RTCP, keyframe requests) but hands its decoder placeholders instead of received video and plays no audio');
+
+const modeSchema = z
+  .strictObject({
+    senders: botModeSchema.default('full'),
+    receivers: botModeSchema.default('full'),
+    probes: nonNegativeInt('Per conference, this many bots are full whatever their role says: the last participants to join (receivers before senders)').default(0),
+  })
+  .default({ senders: 'full', receivers: 'full', probes: 0 })
+  .describe('Bot mode per role: e.g. { receivers: lite } or { senders: lite, receivers: lite, probes: 2 }; lite bots cost a fraction of full ones and their samples carry mode=lite');
+
+export const BOT_BROWSERS = ['headless-shell', 'chromium'] as const;
+export type BotBrowser = (typeof BOT_BROWSERS)[number];
+
 const botsSchema = z
   .strictObject({
+    browser: z
+      .enum(BOT_BROWSERS, { error: unlessMissing('must be "headless-shell" or "chromium"') })
+      .default('headless-shell')
+      .describe('Browser for bots: Debian\'s chromium-headless-shell (about half the memory per bot) or chromium; an agent without the headless shell falls back to chromium and says so'),
+    mode: modeSchema,
     renderRemoteVideo: z
       .boolean()
       .default(false)
@@ -76,7 +100,14 @@ const botsSchema = z
       .describe('Page size; small pages make cheap bots'),
     faro: faroSchema,
   })
-  .default({ renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 }, faro: { enabled: true } })
+  .default({
+    browser: 'headless-shell',
+    mode: { senders: 'full', receivers: 'full', probes: 0 },
+    renderRemoteVideo: false,
+    receiverAudioProcessing: false,
+    viewport: { width: 640, height: 360 },
+    faro: { enabled: true },
+  })
   .describe('Switches that make bots cheap to run; defaults are the cheap setting');
 
 const joinSchema = z

@@ -34,7 +34,7 @@ describe('loadScenarioText: valid scenarios', () => {
       senders: 'all',
       duration: 10_000,
       media: { video: { width: 1280, height: 720, fps: 30 }, audio: true },
-      bots: { renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 }, faro: { enabled: true } },
+      bots: { browser: 'headless-shell', mode: { senders: 'full', receivers: 'full', probes: 0 }, renderRemoteVideo: false, receiverAudioProcessing: false, viewport: { width: 640, height: 360 }, faro: { enabled: true } },
       join: { timeout: 60_000, retries: 2, retryDelay: 2_000 },
       stats: { interval: 1_000 },
       placement: { strategy: 'spread', keepConferencesTogether: true, onAgentLoss: 'fail' },

@@ -35,6 +35,8 @@ const RULES: Record<string, MetricRule> = {
   webrtc_send_fps: { better: 'higher', statistic: 'median' },
   webrtc_recv_fps: { better: 'higher', statistic: 'median' },
   webrtc_recv_frame_height: { better: 'higher', statistic: 'median' },
+  webrtc_recv_plis_per_min: { better: 'lower', statistic: 'mean' },
+  webrtc_lite_frames_passed_ratio: { better: 'none', statistic: 'mean' },
   agent_cpu_cores: { better: 'none', statistic: 'median' },
   agent_memory_bytes: { better: 'none', statistic: 'median' },
   agent_event_loop_lag_ms: { better: 'none', statistic: 'median' },
