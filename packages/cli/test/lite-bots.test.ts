@@ -28,7 +28,7 @@ describe('lite receivers on the headless shell (jlt run against the testbed)', (
   it('testbed-lite: a lite receiver counts frames and resolution without decoding them, the full probe in the same conference decodes, and both ask for keyframes alike', async () => {
     const out = join(dir, 'lite');
     const summaryFile = join(dir, 'lite-summary.json');
-    const result = await jlt(['run', 'scenarios/testbed-lite.yaml', '--out', out, '--summary-export', summaryFile], { timeoutMs: 150_000 });
+    const result = await jlt(['run', 'scenarios/testbed-lite.yaml', '--results', out, '--summary-export', summaryFile], { timeoutMs: 150_000 });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as { bots: unknown; thresholds: { key: string; passed: boolean }[] };
     expect(summary.bots).toEqual({ planned: 3, joined: 3, failed: 0 });
