@@ -97,11 +97,17 @@ describe('runStudy', () => {
       const comparison = JSON.parse(await readFile(join(outcome.dir, scenario, 'comparison.json'), 'utf8')) as { runs: { label: string }[] };
       expect(comparison.runs.map((r) => r.label)).toEqual(['single', 'octo']);
       expect(await exists(join(outcome.dir, scenario, 'comparison.md'))).toBe(true);
+      expect(await readFile(join(outcome.dir, scenario, 'comparison.html'), 'utf8')).toContain('<title>octo vs single · jlt comparison</title>');
     }
     const index = await readFile(join(outcome.dir, 'index.md'), 'utf8');
     expect(index).toContain('| 4 | b | octo | passed | [scenario](b/octo/scenario.yaml) |');
-    expect(index).toContain('- **a**: [comparison](a/comparison.md) · [json](a/comparison.json)');
+    expect(index).toContain('- **a**: [comparison](a/comparison.html) · [markdown](a/comparison.md) · [json](a/comparison.json)');
+    expect(index).toMatch(/^ {4}- RTT, median: [\d.]+ms → [\d.]+ms \([+-]?[\d.]+ %\), (no significant difference|better|worse)$/m);
     expect(index).not.toContain('incomplete');
+    const page = await readFile(join(outcome.dir, 'index.html'), 'utf8');
+    expect(page.match(/<tr data-progress="done"/g)).toHaveLength(4);
+    expect(page).toContain('<a href="a/comparison.html">comparison</a>');
+    expect(page).toContain('<a href="b/octo/scenario.yaml">scenario</a>');
   });
 
   it('skips the runs that completed when run again', async () => {
@@ -118,6 +124,9 @@ describe('runStudy', () => {
     const first = await runStudy('study.yaml', {}, context(), deps(fakeRuns((call) => (call === 2 ? 'interrupted' : 'passed')).run));
     expect(first).toMatchObject({ exitCode: 130, ran: 2 });
     expect(await readFile(join(first.dir, 'index.md'), 'utf8')).toContain('**incomplete**');
+    const page = await readFile(join(first.dir, 'index.html'), 'utf8');
+    expect([...page.matchAll(/<tr data-progress="(\w+)"/g)].map((m) => m[1])).toEqual(['done', 'interrupted', 'pending', 'pending']);
+    expect(page).toContain('id="incomplete-banner"');
     expect(await exists(join(first.dir, 'a', 'octo'))).toBe(false);
 
     controller = new AbortController();

@@ -156,9 +156,10 @@ export async function runStudy(file: string, overrides: StudyOverrides, ctx: Run
 
   const comparisons = interrupted ? [] : await compareScenarios(dir, loaded.scenarios, study.states, runs, say);
   const index = await studyIndex(dir, loaded, comparisons);
-  const { formatStudyIndexMarkdown } = await import('@jlt/reporters');
+  const [{ formatStudyIndexMarkdown, buildStudyIndexPage, writeAtomically }, { JLT_VERSION }] = await Promise.all([import('@jlt/reporters'), import('../version.js')]);
   await writeFile(join(dir, 'index.md'), formatStudyIndexMarkdown(index));
-  say(`${interrupted ? 'interrupted; rerun to finish' : 'done'}: ${ran} run(s) now, ${skipped} from before; index ${join(dir, 'index.md')}`);
+  await writeAtomically(join(dir, 'index.html'), await buildStudyIndexPage(index, { toolVersion: JLT_VERSION }));
+  say(`${interrupted ? 'interrupted; rerun to finish' : 'done'}: ${ran} run(s) now, ${skipped} from before; index ${join(dir, 'index.html')}`);
 
   const firstError = codes.find((c) => c !== ExitCode.passed && c !== ExitCode.thresholdsFailed);
   const comparisonError = comparisons.find((c) => c.error !== undefined) ? ExitCode.invalidInput : undefined;
@@ -219,7 +220,7 @@ async function compareScenarios(
   runs: StudyRun[],
   say: (line: string) => void,
 ): Promise<StudyIndexComparison[]> {
-  const { compareRuns, formatComparisonMarkdown, verdictCounts } = await import('@jlt/reporters');
+  const [{ compareRuns, formatComparisonMarkdown, verdictCounts, writeComparisonPage }, { JLT_VERSION }] = await Promise.all([import('@jlt/reporters'), import('../version.js')]);
   const comparisons: StudyIndexComparison[] = [];
   for (const scenario of scenarios) {
     const done: { state: string; dir: string }[] = [];
@@ -235,13 +236,15 @@ async function compareScenarios(
         done.map((d) => d.dir),
         { labels: done.map((d) => d.state) },
       );
+      await writeComparisonPage(comparison, `${base}.html`, { toolVersion: JLT_VERSION });
       await writeFile(`${base}.md`, formatComparisonMarkdown(comparison));
       await writeFile(`${base}.json`, `${JSON.stringify(comparison, null, 2)}\n`);
-      say(`compared ${scenario} across ${done.map((d) => d.state).join(', ')}: ${base}.md`);
+      say(`compared ${scenario} across ${done.map((d) => d.state).join(', ')}: ${base}.html`);
       comparisons.push({
         scenario,
         links: [
-          { label: 'comparison', href: relative(dir, `${base}.md`) },
+          { label: 'comparison', href: relative(dir, `${base}.html`) },
+          { label: 'markdown', href: relative(dir, `${base}.md`) },
           { label: 'json', href: relative(dir, `${base}.json`) },
         ],
         verdicts: verdictCounts(comparison),
@@ -260,7 +263,8 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
     loaded.runs.map(async (run) => {
       const runDir = runDirectory(dir, run);
       const previous = await previousRun(runDir, run.scenarioText);
-      const status = previous.complete ? previous.status : previous.exists ? 'incomplete' : 'not run';
+      const progress = previous.complete ? 'done' : previous.exists ? 'interrupted' : 'pending';
+      const status = previous.complete ? previous.status : previous.exists ? await recordedStatus(runDir) : 'not run';
       const links = [];
       for (const [label, name] of [
         ['report', 'report.html'],
@@ -270,7 +274,7 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
       ] as const) {
         if (await stat(join(runDir, name)).catch(() => undefined)) links.push({ label, href: relative(dir, join(runDir, name)) });
       }
-      return { index: run.index, scenario: run.scenario, state: run.state.name, status, complete: previous.complete, dir: relative(dir, runDir), links };
+      return { index: run.index, scenario: run.scenario, state: run.state.name, progress, status, complete: previous.complete, dir: relative(dir, runDir), links } as const;
     }),
   );
   return {
@@ -282,4 +286,15 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
     runs: runs.map(({ complete: _, ...run }) => run),
     comparisons,
   };
+}
+
+/** The status an unfinished run's run.json recorded (`interrupted`, `running` for a killed one), else `incomplete`. */
+async function recordedStatus(runDir: string): Promise<string> {
+  const text = await readFile(join(runDir, 'run.json'), 'utf8').catch(() => undefined);
+  try {
+    const status = (JSON.parse(text ?? '{}') as { status?: unknown }).status;
+    return typeof status === 'string' ? status : 'incomplete';
+  } catch {
+    return 'incomplete';
+  }
 }

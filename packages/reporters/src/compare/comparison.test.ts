@@ -29,7 +29,7 @@ beforeAll(async () => {
       { key: 'webrtc_rtt_ms', expression: 'p(95)<150', aggregation: 'p(95)', unit: 'ms', passed: false, observed: 170 },
       { key: 'jvb_relay_send_bps', expression: 'max>0', aggregation: 'max', unit: 'bps', passed: true, observed: 1e5 },
     ],
-    insights: [{ rule: 'saturated-agent', severity: 'untrustworthy', message: 'agent-1 used 98 % of its 2 cores for 12 s', subject: 'agent-1' }],
+    saturatedAgentSeconds: 12,
   });
   sameState = await compareRuns([dir('single-1'), dir('single-2')], { resamples: 300 });
   singleVsOcto = await compareRuns([dir('single-1'), dir('octo')], { labels: ['single', 'octo'], resamples: 300 });
@@ -114,8 +114,9 @@ describe('compareRuns', () => {
     });
   });
 
-  it('says which run is untrustworthy', () => {
-    expect(singleVsOcto.untrustworthy).toEqual([{ label: 'octo', message: 'agent-1 used 98 % of its 2 cores for 12 s' }]);
+  it('says which run is untrustworthy, from the insight rules applied to its store', () => {
+    expect(singleVsOcto.untrustworthy).toEqual([{ label: 'octo', message: expect.stringMatching(/^agent agent-1 was saturated from \+0:0\d: event-loop lag p95 reached 180/) as string }]);
+    expect(singleVsOcto.runs[1]!.insights.map((i) => i.rule)).toContain('saturated-agent');
     expect(sameState.untrustworthy).toEqual([]);
   });
 });
@@ -197,7 +198,7 @@ describe('formatComparisonMarkdown', () => {
 
   it('opens with the warning that an untrustworthy run makes the comparison untrustworthy', () => {
     const firstLines = markdown().split('\n').slice(0, 4).join('\n');
-    expect(firstLines).toContain('> **⚠ This comparison cannot be trusted: the numbers of octo are untrustworthy (octo: agent-1 used 98 % of its 2 cores for 12 s).**');
+    expect(firstLines).toContain('> **⚠ This comparison cannot be trusted: the numbers of octo are untrustworthy (octo: agent agent-1 was saturated from +0:0');
     expect(formatComparisonMarkdown(sameState)).not.toContain('cannot be trusted');
   });
 

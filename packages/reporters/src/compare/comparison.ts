@@ -1,4 +1,5 @@
 import { JltError, metricInfo, type Insight } from '@jlt/core';
+import { computeInsights } from '../insights/compute-insights.js';
 import { differenceTest, isUntestable, sortedQuantile, type CentralStatistic, type DifferenceTest, type Observations } from './difference-test.js';
 import { CATEGORY_METRICS, metricRule, metricSection, type Better, type MetricSection } from './metric-rules.js';
 import { openRunSource, type RunSource } from './run-source.js';
@@ -16,6 +17,8 @@ export interface ComparedRun {
   dir: string;
   runId: string | undefined;
   scenario: string | undefined;
+  /** Time 0 of the run's timelines and of its `+m:ss` times (ISO). */
+  startedAt: string;
   status: string | undefined;
   targetKind: string | undefined;
   bridges: string[];
@@ -27,8 +30,8 @@ export interface ComparedRun {
   /** Server metrics are analysed from this many seconds after the start (their figures lag). */
   serverWarmUpSeconds: number;
   analysedSeconds: number;
-  /** Undefined when the run recorded none (written before insights existed, or killed). */
-  insights: Insight[] | undefined;
+  /** What the insight rules find in the run's store (the same rules as the run's end and its report). */
+  insights: Insight[];
 }
 
 export interface Distribution {
@@ -157,7 +160,10 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
 
 async function buildComparison(sources: RunSource[], resamples: number): Promise<Comparison> {
   const facts = await Promise.all(sources.map(runFacts));
-  const runs = sources.map((source, i) => describeRun(source, facts[i]!));
+  // From the stores, not run.json's copy: a killed run has none, and the rules may have changed since.
+  const insights: Insight[][] = [];
+  for (const source of sources) insights.push(await computeInsights(source.db));
+  const runs = sources.map((source, i) => describeRun(source, facts[i]!, insights[i]!));
   const metricSets = facts.map((f) => new Set(f.metrics));
   const allMetrics = [...new Set(facts.flatMap((f) => f.metrics))].sort(byMetricOrder);
   const compared = allMetrics.filter((m) => metricSets.filter((set) => set.has(m)).length >= 2);
@@ -168,7 +174,7 @@ async function buildComparison(sources: RunSource[], resamples: number): Promise
   const rows: ComparisonRow[] = [];
   for (const metric of compared) rows.push(...(await metricRows(metric, sources, facts, resamples)));
   const untrustworthy = runs.flatMap((run) =>
-    (run.insights ?? []).filter((i) => i.severity === 'untrustworthy').map((i) => ({ label: run.label, message: i.message })),
+    run.insights.filter((i) => i.severity === 'untrustworthy').map((i) => ({ label: run.label, message: i.message })),
   );
   return {
     formatVersion: COMPARISON_FORMAT_VERSION,
@@ -211,13 +217,14 @@ async function runFacts(source: RunSource): Promise<RunFacts> {
   return { metrics, joinedBots: joins?.joined ?? 0, failedBots: joins?.failed ?? 0, conferences: joins?.conferences ?? 0, bridges };
 }
 
-function describeRun(source: RunSource, facts: RunFacts): ComparedRun {
+function describeRun(source: RunSource, facts: RunFacts, insights: Insight[]): ComparedRun {
   const { run, window } = source;
   return {
     label: source.label,
     dir: source.dir,
     runId: run.runId,
     scenario: run.scenario,
+    startedAt: new Date(window.startedAt).toISOString(),
     status: run.status,
     targetKind: run.target?.kind,
     bridges: facts.bridges,
@@ -227,7 +234,7 @@ function describeRun(source: RunSource, facts: RunFacts): ComparedRun {
     warmUpSource: window.warmUpSource,
     serverWarmUpSeconds: (window.serverWarmUpEndsAt - window.startedAt) / 1000,
     analysedSeconds: Math.max(0, (window.endsAt - window.warmUpEndsAt) / 1000),
-    insights: run.insights,
+    insights,
   };
 }
 

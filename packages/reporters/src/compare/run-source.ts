@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { JltError, type Insight, type Summary } from '@jlt/core';
+import { JltError, type Summary } from '@jlt/core';
 import { ResultsDb } from '../store/results-db.js';
 import { RUN_JSON_FILE } from '../store/schema.js';
 
@@ -18,7 +18,6 @@ export interface RunJson {
   placement?: { conferences?: number; splitConferences?: number; maxSimultaneousSplit?: number; mismatches?: number };
   agents?: { id: string; name?: string; bots?: number; lost?: boolean }[];
   bots?: { id: string; conference?: string; state?: string; bridge?: string }[];
-  insights?: Insight[];
 }
 
 /**

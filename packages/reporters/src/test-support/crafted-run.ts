@@ -19,7 +19,9 @@ export interface CraftedRun {
   downloadKbpsPerEndpoint: number;
   /** Threshold results to write into summary.json. */
   thresholds?: Summary['thresholds'];
-  insights?: unknown[];
+  /** agent-1's event-loop lag is 180 ms for this long after the warm-up (10 ms otherwise): the
+   * saturated-agent insight finds it; without it the run writes no agent health. */
+  saturatedAgentSeconds?: number;
   /** run.json's status; default passed. */
   status?: string;
 }
@@ -48,7 +50,6 @@ export async function writeCraftedRun(dir: string, run: CraftedRun): Promise<voi
     plan: { bots: bots.length, conferences: run.conferences, rampUpMs, holdMs: run.holdSeconds * 1000 },
     thresholds: (run.thresholds ?? []).map((t) => `${t.key}: ${t.expression}`),
     target: { kind: 'testbed', bridges: run.bridges.map((id) => ({ id })) },
-    ...(run.insights ? { insights: run.insights } : {}),
   });
   const samples: Sample[] = [];
   const placement: PlacementRecord[] = [];
@@ -65,6 +66,13 @@ export async function writeCraftedRun(dir: string, run: CraftedRun): Promise<voi
     }
     const relays = run.bridges.filter((b) => b !== bot.bridge);
     placement.push({ time: bot.joinedAt + 500, bridge: bot.bridge, conference: bot.conference, endpoint: `ep-${bot.id}`, source: 'debug', relays });
+  }
+  if (run.saturatedAgentSeconds !== undefined) {
+    const saturatedUntil = lastJoin + run.saturatedAgentSeconds * 1000;
+    for (let t = CRAFTED_START; t <= endsAt; t += 1000) {
+      const lag = t > lastJoin && t <= saturatedUntil ? 180 : 10;
+      samples.push({ metric: 'agent_event_loop_lag_ms', value: lag, time: t, tags: { scenario: 'crafted', agent: 'agent-1' } });
+    }
   }
   for (const bridge of run.bridges) {
     for (let t = CRAFTED_START - 2000; t <= endsAt + 1000; t += 2000) {

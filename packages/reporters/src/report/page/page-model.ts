@@ -36,8 +36,8 @@ export interface SeriesSpec {
   band?: readonly [string, string];
   /** A CSS colour; a comparison gives both runs' series of one figure the same colour. */
   color: string;
-  /** Drawn dashed: the second run (B) of a comparison. */
-  dash?: boolean;
+  /** A dash pattern in CSS pixels (`runDash`): the second and later runs of a comparison. Solid when absent or empty. */
+  dash?: readonly number[];
 }
 
 export interface ChartSpec {

@@ -2,6 +2,7 @@
 export const PAGE_CSS = `
 :root { --fg: #1d2330; --muted: #5d6678; --line: #dde1e6; --bg: #ffffff; --panel: #f6f7f9; --ok: #1b7f3b; --bad: #c62828; --warn: #a15c00; --accent: #0072b2; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 body { margin: 0; }
 a { color: var(--accent); }

@@ -27,7 +27,7 @@ export type ChartInput = Omit<ChartSpec, 'id'>;
  *   const file = await page.render({ header });
  *
  * A comparison overlays two runs on an `elapsed` axis: one series per run and figure, the same colour,
- * run B with `dash: true`. Tables get `data-sortable` / a `filterBar` and need no other code.
+ * the other runs with `dash: runDash(i)`. Tables get `data-sortable` / a `filterBar` and need no other code.
  * The page's Content-Security-Policy forbids every network request.
  */
 export class ReportPage {
@@ -72,8 +72,8 @@ export class ReportPage {
     this.sections.push(section);
   }
 
-  /** The whole page; `header` comes first in <main>, `footer` last. */
-  async render(parts: { header: SafeHtml; footer?: SafeHtml }): Promise<string> {
+  /** The whole page; `header` comes first in <main>, `footer` last; `css` follows the page's stylesheet. */
+  async render(parts: { header: SafeHtml; footer?: SafeHtml; css?: string }): Promise<string> {
     const model: PageModel = { title: this.title, axis: this.axis, charts: this.charts, placementMaps: this.placementMaps };
     const [data, assets] = await Promise.all([encodePageData(model, this.columns), clientAssets()]);
     const nav = this.sections.map((s) => html`<a href="#${s.id}">${s.title}</a>`);
@@ -85,7 +85,7 @@ export class ReportPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>${this.title}</title>
-<style>${raw(assets.uplotCss)}${raw(PAGE_CSS)}</style>
+<style>${raw(assets.uplotCss)}${raw(PAGE_CSS)}${raw(parts.css ?? '')}</style>
 </head>
 <body>
 <header class="topbar"><span class="brand">jlt</span><nav>${nav}</nav><div class="zoombar"><span id="zoom-status"></span><button id="zoom-reset" type="button" hidden>reset zoom</button></div></header>

@@ -1,10 +1,11 @@
+import type { ResultsReader } from '@jlt/core';
 import { html, type SafeHtml } from '../page/html.js';
-import type { ValueUnit } from '../page/page-model.js';
+import type { TimeAxis, ValueUnit } from '../page/page-model.js';
 import { smallMultiples, type PageSection } from '../page/report-page.js';
 import { bucketSql, readBucketed, type BucketedSeries } from './buckets.js';
 import { addChart, missingNote, type ReportContext } from './report-context.js';
 
-interface Figure {
+export interface BridgeFigure {
   title: string;
   unit: ValueUnit;
   series: { metric: string; label: string }[];
@@ -12,7 +13,7 @@ interface Figure {
 }
 
 /** The study's per-bridge figures, in the order the study's Grafana rows showed them. */
-const BRIDGE_FIGURES: readonly Figure[] = [
+export const BRIDGE_FIGURES: readonly BridgeFigure[] = [
   { title: 'CPU (pod)', unit: 'cores', series: [{ metric: 'pod_cpu_cores', label: 'CPU' }] },
   { title: 'Memory (pod)', unit: 'bytes', series: [{ metric: 'pod_memory_bytes', label: 'working set' }] },
   { title: 'Stress', unit: 'ratio', series: [{ metric: 'jvb_stress', label: 'stress' }] },
@@ -47,12 +48,15 @@ const BRIDGE_FIGURES: readonly Figure[] = [
 
 const SERVER_METRICS = BRIDGE_FIGURES.flatMap((f) => f.series.map((s) => s.metric));
 
-/** Per bridge, mean and min/max per bucket of every server-side figure, keyed `bridge|metric`. */
-export async function bridgeSeries(context: ReportContext): Promise<BucketedSeries> {
+/**
+ * Per bridge, mean and min/max per bucket of every server-side figure, keyed `bridge|metric`, on
+ * `axis` (a run report's clock axis, or a comparison's axis shifted to one run's start).
+ */
+export async function bridgeSeries(reader: ResultsReader, axis: TimeAxis): Promise<BucketedSeries> {
   return readBucketed(
-    context.reader,
-    context.axis,
-    `SELECT bridge || '|' || metric AS k, ${bucketSql(context.axis)} AS b,
+    reader,
+    axis,
+    `SELECT bridge || '|' || metric AS k, ${bucketSql(axis)} AS b,
             avg(value)::DOUBLE AS mean, min(value)::DOUBLE AS lo, max(value)::DOUBLE AS hi
      FROM samples WHERE agent IS NULL AND bridge IS NOT NULL AND metric IN (${SERVER_METRICS.map((m) => `'${m}'`).join(', ')})
      GROUP BY ALL`,

@@ -15,6 +15,16 @@ export function runAxis(fromMs: number, toMs: number): TimeAxis {
   return { kind: 'clock', startMs, stepMs, count };
 }
 
+/** A comparison's axis: time since each run's start, as long as the longest run (`spanMs`). */
+export function elapsedAxis(spanMs: number): TimeAxis {
+  return { ...runAxis(0, spanMs), kind: 'elapsed' };
+}
+
+/** The buckets of an elapsed `axis` on the clock of a run that started at `originMs`: what bucketSql reads one run with. */
+export function axisFrom(axis: TimeAxis, originMs: number): TimeAxis {
+  return { ...axis, kind: 'clock', startMs: originMs + axis.startMs };
+}
+
 /** SQL for the bucket index of a row's `time` on `axis` (integers only, so it is exact). */
 export function bucketSql(axis: TimeAxis, column = 'time'): string {
   return `((epoch_us(${column}) - ${Math.round(axis.startMs * 1000)}) // ${Math.round(axis.stepMs * 1000)})::INTEGER`;

@@ -33,8 +33,8 @@ export async function buildRunReport(reader: ResultsReader, options: RunReportOp
 
   const thresholds = await thresholdRows(context);
   const bots = await loadBots(context);
-  const bridges = await bridgeSeries(context);
-  const clients = await clientSeries(context);
+  const bridges = await bridgeSeries(reader, axis);
+  const clients = await clientSeries(reader, axis);
   const placement = await loadPlacement(reader);
   const disagreements = findDisagreements(placement);
   const endpointBots = await botsByEndpoint(reader);

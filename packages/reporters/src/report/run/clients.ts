@@ -1,4 +1,6 @@
+import type { ResultsReader } from '@jlt/core';
 import { html, type SafeHtml } from '../page/html.js';
+import type { TimeAxis, ValueUnit } from '../page/page-model.js';
 import { smallMultiples, type PageSection } from '../page/report-page.js';
 import { bucketSql, readBucketed, type BucketedSeries } from './buckets.js';
 import { addChart, missingNote, type ReportContext } from './report-context.js';
@@ -31,17 +33,18 @@ export interface ClientSeries {
 /**
  * Client statistics per bucket, computed on the raw samples in SQL: percentiles and means across
  * the bots of a conference, RTT percentiles across the bots on a bridge, the quality-limitation
- * shares, and the bots' summed bitrates per bridge (for the client–server comparison).
+ * shares, and the bots' summed bitrates per bridge (for the client–server comparison). On `axis`,
+ * as bridgeSeries.
  */
-export async function clientSeries(context: ReportContext): Promise<ClientSeries> {
-  const bucket = bucketSql(context.axis);
+export async function clientSeries(reader: ResultsReader, axis: TimeAxis): Promise<ClientSeries> {
+  const bucket = bucketSql(axis);
   const metrics = CLIENT_METRICS.map((m) => `'${m}'`).join(', ');
   const quantiled = QUANTILED_METRICS.map((m) => `'${m}'`).join(', ');
   // One after another: a store reader is one connection. Percentiles are only computed for the
   // metrics drawn as percentiles (FILTER empties the others' groups), the costliest aggregate here.
   const perConference = await readBucketed(
-    context.reader,
-    context.axis,
+    reader,
+    axis,
     `SELECT 'c:' || conference || '|' || metric AS k, b, q[1] AS p50, q[2] AS p95, mean, lo, hi
      FROM (SELECT conference, metric, ${bucket} AS b,
                   quantile_cont(value, [0.5, 0.95]) FILTER (WHERE metric IN (${quantiled})) AS q,
@@ -50,8 +53,8 @@ export async function clientSeries(context: ReportContext): Promise<ClientSeries
     ['p50', 'p95', 'mean', 'lo', 'hi'],
   );
   const perBridge = await readBucketed(
-    context.reader,
-    context.axis,
+    reader,
+    axis,
     `SELECT 'b:' || bridge || '|webrtc_rtt_ms' AS k, b, q[1] AS p50, q[2] AS p95
      FROM (SELECT bridge, ${bucket} AS b, quantile_cont(value, [0.5, 0.95]) AS q
            FROM samples WHERE metric = 'webrtc_rtt_ms' AND bridge IS NOT NULL AND bridge <> 'unknown' GROUP BY ALL)`,
@@ -59,8 +62,8 @@ export async function clientSeries(context: ReportContext): Promise<ClientSeries
   );
   // Tags and meta are grouped as text first: a run has few distinct ones, so JSON is read per group, not per sample.
   const limitation = await readBucketed(
-    context.reader,
-    context.axis,
+    reader,
+    axis,
     `SELECT conference || '|' || reason AS k, b, (100.0 * n / sum(n) OVER (PARTITION BY conference, b))::DOUBLE AS share
      FROM (SELECT conference, coalesce(json_extract_string(tags, '$.reason'), 'unknown') AS reason, b, sum(n) AS n
            FROM (SELECT conference, tags::VARCHAR AS tags, ${bucket} AS b, count(*) AS n
@@ -69,8 +72,8 @@ export async function clientSeries(context: ReportContext): Promise<ClientSeries
     ['share'],
   );
   const totals = await readBucketed(
-    context.reader,
-    context.axis,
+    reader,
+    axis,
     `SELECT bridge || '|' || metric AS k, b, sum(v)::DOUBLE AS total
      FROM (SELECT bridge, metric, b, json_extract_string(meta, '$.bot') AS bot, sum(s) / sum(n) AS v
            FROM (SELECT bridge, metric, ${bucket} AS b, meta::VARCHAR AS meta, sum(value) AS s, count(*) AS n
@@ -82,9 +85,46 @@ export async function clientSeries(context: ReportContext): Promise<ClientSeries
   return { stats: new Map([...perConference, ...perBridge]), limitation, totals };
 }
 
+/** One per-conference figure: each series is a statistic (`field`) of one client metric per bucket. */
+export interface ConferenceFigure {
+  /** Named in the note listing what a conference has no data for. */
+  name: string;
+  title: string;
+  unit: ValueUnit;
+  yGroup: string;
+  series: { label: string; metric: string; field: 'p50' | 'p95' | 'mean' | 'lo' | 'hi'; band?: true; percent?: true }[];
+}
+
+/** What the bots of a conference measured, in the order the run report and the comparison show it. */
+export const CONFERENCE_FIGURES: readonly ConferenceFigure[] = [
+  { name: 'RTT', title: 'RTT', unit: 'ms', yGroup: 'conference rtt', series: [{ label: 'p50', metric: 'webrtc_rtt_ms', field: 'p50' }, { label: 'p95', metric: 'webrtc_rtt_ms', field: 'p95' }] },
+  { name: 'bitrate', title: 'Bitrate per bot', unit: 'kbps', yGroup: 'conference kbps', series: [{ label: 'send', metric: 'webrtc_send_kbps', field: 'mean' }, { label: 'receive', metric: 'webrtc_recv_kbps', field: 'mean' }] },
+  { name: 'receive fps', title: 'Receive fps', unit: 'fps', yGroup: 'conference fps', series: [{ label: 'mean', metric: 'webrtc_recv_fps', field: 'mean', band: true }] },
+  {
+    name: 'received height',
+    title: 'Received frame height',
+    unit: 'px',
+    yGroup: 'conference height',
+    series: [{ label: 'median', metric: 'webrtc_recv_frame_height', field: 'p50' }, { label: 'lowest', metric: 'webrtc_recv_frame_height', field: 'lo' }],
+  },
+  {
+    name: 'packet loss',
+    title: 'Packet loss',
+    unit: 'percent',
+    yGroup: 'conference loss',
+    series: [{ label: 'mean', metric: 'webrtc_packet_loss_ratio', field: 'mean', percent: true }, { label: 'worst bot', metric: 'webrtc_packet_loss_ratio', field: 'hi', percent: true }],
+  },
+  { name: 'jitter', title: 'Jitter', unit: 'ms', yGroup: 'conference jitter', series: [{ label: 'p50', metric: 'webrtc_jitter_ms', field: 'p50' }, { label: 'p95', metric: 'webrtc_jitter_ms', field: 'p95' }] },
+];
+
+/** One series of a conference figure from a run's client series (percent series scaled to 0–100). */
+export function conferenceValues(series: ClientSeries, conference: string, figure: ConferenceFigure['series'][number], field: ConferenceFigure['series'][number]['field'] = figure.field): Float32Array | undefined {
+  const values = series.stats.get(`c:${conference}|${figure.metric}`)?.[field];
+  return figure.percent ? values?.map((v) => v * 100) : values;
+}
+
 /** Per conference, the clients' view: one row of small multiples each. */
 export function conferencesSection(context: ReportContext, series: ClientSeries): PageSection {
-  const stat = (conference: string, metric: string): Record<string, Float32Array> | undefined => series.stats.get(`c:${conference}|${metric}`);
   const rows = context.facts.conferences.map((conference) => {
     const charts: SafeHtml[] = [];
     const missing: string[] = [];
@@ -93,19 +133,21 @@ export function conferencesSection(context: ReportContext, series: ClientSeries)
       else missing.push(title);
     };
     const page = context.page;
-    const rtt = stat(conference, 'webrtc_rtt_ms');
-    add('RTT', addChart(page, { title: 'RTT', unit: 'ms', yGroup: 'conference rtt', series: [{ label: 'p50', values: rtt?.p50 }, { label: 'p95', values: rtt?.p95 }] }));
-    const send = stat(conference, 'webrtc_send_kbps');
-    const recv = stat(conference, 'webrtc_recv_kbps');
-    add('bitrate', addChart(page, { title: 'Bitrate per bot', unit: 'kbps', yGroup: 'conference kbps', series: [{ label: 'send', values: send?.mean }, { label: 'receive', values: recv?.mean }] }));
-    const fps = stat(conference, 'webrtc_recv_fps');
-    add('receive fps', addChart(page, { title: 'Receive fps', unit: 'fps', yGroup: 'conference fps', series: [{ label: 'mean', values: fps?.mean, band: [fps?.lo, fps?.hi] }] }));
-    const height = stat(conference, 'webrtc_recv_frame_height');
-    add('received height', addChart(page, { title: 'Received frame height', unit: 'px', yGroup: 'conference height', series: [{ label: 'median', values: height?.p50 }, { label: 'lowest', values: height?.lo }] }));
-    const loss = stat(conference, 'webrtc_packet_loss_ratio');
-    add('packet loss', addChart(page, { title: 'Packet loss', unit: 'percent', yGroup: 'conference loss', series: [{ label: 'mean', values: percent(loss?.mean) }, { label: 'worst bot', values: percent(loss?.hi) }] }));
-    const jitter = stat(conference, 'webrtc_jitter_ms');
-    add('jitter', addChart(page, { title: 'Jitter', unit: 'ms', yGroup: 'conference jitter', series: [{ label: 'p50', values: jitter?.p50 }, { label: 'p95', values: jitter?.p95 }] }));
+    for (const figure of CONFERENCE_FIGURES) {
+      add(
+        figure.name,
+        addChart(page, {
+          title: figure.title,
+          unit: figure.unit,
+          yGroup: figure.yGroup,
+          series: figure.series.map((s) => ({
+            label: s.label,
+            values: conferenceValues(series, conference, s),
+            ...(s.band ? { band: [conferenceValues(series, conference, s, 'lo'), conferenceValues(series, conference, s, 'hi')] as const } : {}),
+          })),
+        }),
+      );
+    }
     const reasons = [...series.limitation.keys()].filter((k) => k.startsWith(`${conference}|`)).map((k) => k.slice(conference.length + 1)).sort(byReason);
     add(
       'quality limitation',
@@ -144,10 +186,6 @@ export function clientServerSection(context: ReportContext, clients: ClientSerie
   const body = html`<p class="note">Bots are attributed to the bridge their media goes to. The bots' bitrate is the sum of each bot's mean per bucket; relayed traffic reaches a bridge without passing its local bots.</p>
 ${drawn.length === 0 ? html`<p class="note">No bridge has both client and server samples.</p>` : drawn}`;
   return { id: 'client-server', title: 'Client vs server', body };
-}
-
-function percent(values: Float32Array | undefined): Float32Array | undefined {
-  return values?.map((v) => v * 100);
 }
 
 const REASON_ORDER = ['none', 'bandwidth', 'cpu', 'other'];

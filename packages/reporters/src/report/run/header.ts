@@ -56,7 +56,11 @@ ${facts.finished || context.options.status ? '' : html`<div class="banner untrus
   <dt>Agents</dt><dd>${agentsTable(context)}</dd>
   <dt>Tool</dt><dd>${meta.version ? html`jlt ${meta.version}` : 'jlt (version not recorded by the run)'}</dd>
 </dl>
-${insightList(context)}`;
+${insightList(
+    insights.filter((i) => i.severity !== 'untrustworthy'),
+    context.startMs,
+    { id: 'insights', shownAbove: untrustworthy.length },
+  )}`;
 }
 
 function banner(context: ReportContext, untrustworthy: readonly Insight[]): SafeHtml {
@@ -79,18 +83,20 @@ const SHOWN_PER_RULE = 3;
 
 const SEVERITY_LABEL: Record<Insight['severity'], string> = { untrustworthy: 'untrustworthy', warning: 'warning', info: 'note' };
 
-/** The insights the banner does not already show. */
-function insightList(context: ReportContext): SafeHtml {
-  const insights = context.insights.filter((i) => i.severity !== 'untrustworthy');
-  const shownAbove = context.insights.length - insights.length;
+/**
+ * A list of insights with their rule and time since `startMs`, a rule that fires often folded after
+ * a few; `shownAbove` insights were already shown (the banner's), which changes the wording.
+ */
+export function insightList(insights: readonly Insight[], startMs: number, options: { id: string; shownAbove?: number; heading?: boolean }): SafeHtml {
+  const { id, shownAbove = 0, heading = true } = options;
   if (insights.length === 0) {
-    return html`<p class="note" id="insights">${shownAbove > 0 ? 'No other insights' : 'Insights: none of the rules found anything'} (the rules are listed in the README, “Insights”).</p>`;
+    return html`<p class="note" id="${id}">${shownAbove > 0 ? 'No other insights' : 'Insights: none of the rules found anything'} (the rules are listed in the README, “Insights”).</p>`;
   }
   const item = (i: Insight): SafeHtml =>
-    html`<li class="${i.severity}" data-rule="${i.rule}"><strong>${SEVERITY_LABEL[i.severity]}</strong> ${i.message}<span class="rule">${i.rule}${i.time === undefined ? '' : html` · ${formatOffset(context.startMs, i.time)}`}</span></li>`;
+    html`<li class="${i.severity}" data-rule="${i.rule}"><strong>${SEVERITY_LABEL[i.severity]}</strong> ${i.message}<span class="rule">${i.rule}${i.time === undefined ? '' : html` · ${formatOffset(startMs, i.time)}`}</span></li>`;
   // A rule that fires for many conferences or bridges shows a few; the rest fold away.
   const groups = [...new Set(insights.map((i) => i.rule))].map((rule) => insights.filter((i) => i.rule === rule));
-  return html`<h3>${shownAbove > 0 ? 'Other insights' : 'Insights'}</h3><ul class="insights" id="insights">${groups.map((group) =>
+  return html`${heading ? html`<h3>${shownAbove > 0 ? 'Other insights' : 'Insights'}</h3>` : ''}<ul class="insights" id="${id}">${groups.map((group) =>
     group.length <= SHOWN_PER_RULE
       ? group.map(item)
       : html`${group.slice(0, SHOWN_PER_RULE).map(item)}<li class="more"><details><summary>${group.length - SHOWN_PER_RULE} more ${group[0]!.rule}</summary><ul class="insights">${group.slice(SHOWN_PER_RULE).map(item)}</ul></details></li>`,

@@ -40,6 +40,8 @@ export interface SeriesInput {
   /** Min and max per bucket, drawn as a band when they differ from the line somewhere. */
   band?: readonly [Float32Array | undefined, Float32Array | undefined];
   color?: string;
+  /** A dash pattern (`runDash`): a comparison's later runs. */
+  dash?: readonly number[];
 }
 
 export interface ChartRequest {
@@ -62,7 +64,7 @@ export function addChart(page: ReportPage, request: ChartRequest): SafeHtml | un
     if (!hasData(input.values)) return;
     const [lo, hi] = input.band ?? [];
     const band = lo && hi && bandDiffers(input.values, lo, hi) ? ([page.addColumn(lo), page.addColumn(hi)] as const) : undefined;
-    series.push({ label: input.label, column: page.addColumn(input.values), color: input.color ?? paletteColor(i), ...(band ? { band } : {}) });
+    series.push({ label: input.label, column: page.addColumn(input.values), color: input.color ?? paletteColor(i), ...(band ? { band } : {}), ...(input.dash?.length ? { dash: input.dash } : {}) });
   });
   if (series.length === 0) return undefined;
   const { title, unit, yGroup, yMin, yMax, rules } = request;

@@ -22,8 +22,8 @@ interface DrawnChart {
  * Draws every chart of the page with uPlot, all on the page's time axis: the cursor moves in all of
  * them at once, dragging a time range in any chart zooms every chart (and the ZoomState's other
  * listeners) to it, and a double click or the zoom bar's reset shows the whole run again. Each
- * chart element gets `data-points` (points with a value drawn for the whole run) and `data-shown`
- * (the bucket range it shows, `from-to`).
+ * chart element gets `data-points` (points with a value drawn for the whole run), `data-series-points`
+ * (the same per series, comma-separated) and `data-shown` (the bucket range it shows, `from-to`).
  */
 export class ChartBoard {
   private readonly charts: DrawnChart[] = [];
@@ -73,9 +73,9 @@ export class ChartBoard {
         label: s.label,
         stroke: s.color,
         width: 1.5,
-        ...(s.dash ? { dash: [6, 4] } : {}),
         value: (_u, v) => formatValue(v, spec.unit),
-        points: { size: 4 },
+        // A dashed line's points would fill its gaps: it draws none, so the pattern stays legible.
+        ...(s.dash?.length ? { dash: [...s.dash], points: { show: false } } : { points: { size: 4 } }),
       });
       if (s.band) {
         const lo = series.length;
@@ -115,6 +115,7 @@ export class ChartBoard {
     plot.over.addEventListener('dblclick', () => this.zoom.reset());
     element.dataset.shown = `${range.from}-${range.to}`;
     element.dataset.points = String(drawn.points);
+    element.dataset.seriesPoints = drawn.seriesPoints.join(',');
     return { spec, element, columns, width, plot };
   }
 
@@ -148,7 +149,10 @@ export class ChartBoard {
         chart.plot.setScale('x', { min: minSeconds, max: maxSeconds });
       });
       chart.element.dataset.shown = `${range.from}-${range.to}`;
-      if (range.from === 0 && range.to === this.axis.count) chart.element.dataset.points = String(drawn.points);
+      if (range.from === 0 && range.to === this.axis.count) {
+        chart.element.dataset.points = String(drawn.points);
+        chart.element.dataset.seriesPoints = drawn.seriesPoints.join(',');
+      }
     }
   }
 

@@ -24,6 +24,14 @@ describe('downsample', () => {
     expect(drawn.x).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(drawn.ys[0]).toEqual([1, undefined, 2, null, null, null, null, null, null, null, 3]);
     expect(drawn.points).toBe(3);
+    expect(drawn.seriesPoints).toEqual([3]);
+  });
+
+  it('counts the points of each line series apart, band edges not at all', () => {
+    const band: DrawColumn = { ...line([]), values: Float32Array.from([0, 0, 0, 0]), role: 'lo', longGaps: new Uint8Array(4) };
+    const drawn = downsample([line([1, 2, 3, 4]), band, line([NaN, 5, NaN, 6])], axis, 0, 4, 100);
+    expect(drawn.seriesPoints).toEqual([4, 2]);
+    expect(drawn.points).toBe(6);
   });
 
   it('keeps a one-bucket spike at any width: min and max per pixel, in time order', () => {
@@ -47,5 +55,6 @@ describe('downsample', () => {
       [10, 10],
     ]);
     expect(drawn.points).toBe(0);
+    expect(drawn.seriesPoints).toEqual([]);
   });
 });

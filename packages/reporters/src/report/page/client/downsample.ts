@@ -23,6 +23,8 @@ export interface DrawData {
   ys: Point[][];
   /** Points with a value in the `line` columns: what a test checks to know a chart shows data. */
   points: number;
+  /** The same per `line` column, in column order: one figure per series drawn. */
+  seriesPoints: number[];
 }
 
 export interface BucketAxis {
@@ -74,11 +76,8 @@ export function downsample(columns: readonly DrawColumn[], axis: BucketAxis, fro
       });
     }
   }
-  let points = 0;
-  columns.forEach((column, c) => {
-    if (column.role === 'line') for (const y of ys[c]!) if (typeof y === 'number') points++;
-  });
-  return { x, ys, points };
+  const seriesPoints = columns.flatMap((column, c) => (column.role === 'line' ? [ys[c]!.filter((y) => typeof y === 'number').length] : []));
+  return { x, ys, points: seriesPoints.reduce((sum, n) => sum + n, 0), seriesPoints };
 }
 
 function pointAt(column: DrawColumn, index: number): Point {

@@ -23,7 +23,9 @@ async function start(): Promise<void> {
     if (!element) throw new Error(`the page has no element for placement map ${id}`);
     new PlacementMap(element, map, data.model.axis, zoom);
   }
-  wireZoomBar(zoom);
+  // A page without charts or maps (a study index) has nothing to zoom.
+  if (data.model.charts.length > 0 || Object.keys(data.model.placementMaps).length > 0) wireZoomBar(zoom);
+  else document.querySelector<HTMLElement>('.zoombar')?.setAttribute('hidden', '');
   wireTables(document);
   document.documentElement.dataset.ready = 'true';
 }
