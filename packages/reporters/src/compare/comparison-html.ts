@@ -28,6 +28,7 @@ export const COMPARISON_CSS = `
 .vd-higher, .vd-lower { background: #e5f0f8; color: var(--accent); }
 .vd-same { background: var(--panel); color: var(--muted); }
 .vd-untested { color: var(--muted); font-weight: 400; }
+table.deltas td.num { white-space: nowrap; }
 td .delta { display: block; color: var(--muted); font-size: 12px; }
 td .delta.better { color: var(--ok); }
 td .delta.worse { color: var(--bad); }

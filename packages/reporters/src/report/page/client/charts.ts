@@ -89,7 +89,7 @@ export class ChartBoard {
       height: CHART_HEIGHT,
       series,
       bands,
-      legend: { show: true, live: true },
+      legend: { show: true, live: true, markers: { dash: legendMarkerStyle } },
       cursor: { sync: { key: SYNC_KEY }, drag: { x: true, y: false, setScale: false } },
       scales: {
         x: { time: this.axis.kind === 'clock' },
@@ -178,6 +178,13 @@ export class ChartBoard {
     });
     this.show(this.zoom.range);
   }
+}
+
+/** A legend marker's border in its series' line style, so the legend says which run a line is. */
+function legendMarkerStyle(u: uPlot, seriesIndex: number): string {
+  const dash = u.series[seriesIndex]?.dash;
+  if (!dash?.length) return 'solid';
+  return dash[0]! <= 2 ? 'dotted' : 'dashed';
 }
 
 function chartWidth(element: HTMLElement): number {
