@@ -10,7 +10,7 @@ import { writeAtomically } from '../report/run/write-run-report.js';
 import { formatClock, formatDuration } from '../report/time-format.js';
 import { ResultsDb } from '../store/results-db.js';
 import type { Comparison, ComparisonRow, Distribution, Verdict } from './comparison.js';
-import { formatDelta, formatPValue, formatRelative, formatRowValue, rowTitle, shortRunWarning, untrustworthyWarning } from './comparison-text.js';
+import { formatDelta, formatPValue, formatRelative, formatRowValue, shortRunWarning, untrustworthyWarning } from './comparison-text.js';
 import { bridgeTimelines, conferenceTimelines, lineSample, readRunTimelines, type RunTimelines } from './comparison-timelines.js';
 import type { MetricSection } from './metric-rules.js';
 
