@@ -23,7 +23,7 @@ describe('jlt compare on crafted stores', () => {
   });
 
   it('prints the Markdown comparison with verdicts, and writes JSON for scripts', async () => {
-    const md = await jlt(['compare', join(dir, 'single'), join(dir, 'octo'), '--labels', 'single,octo']);
+    const md = await jlt(['compare', join(dir, 'single'), join(dir, 'octo'), '--labels', 'single,octo', '--format', 'md']);
     expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toMatch(/^### jlt compare: octo vs single$/m);
     expect(md.stdout).toMatch(/^\| `webrtc_rtt_ms` \| .+ \| ❌ worse<br>Δ median \+/m);
@@ -106,6 +106,9 @@ scenarios: [tiny.yaml]
     ]);
     const index = await readFile(join(results, 'index.md'), 'utf8');
     expect(index).toContain('| 2 | tiny | octo | passed |');
-    expect(index).toContain('[comparison](tiny/comparison.md)');
+    expect(index).toContain('[comparison](tiny/comparison.html)');
+    const page = await readFile(join(results, 'index.html'), 'utf8');
+    expect([...page.matchAll(/<tr data-progress="(\w+)"/g)].map((m) => m[1])).toEqual(['done', 'done']);
+    expect(await readFile(join(results, 'tiny', 'comparison.html'), 'utf8')).toContain('<title>octo vs single · jlt comparison</title>');
   });
 });

@@ -136,7 +136,7 @@ describe('jlt compare in Chromium', () => {
     expect(verdicts.filter((v) => !['better', 'worse', 'higher', 'lower', 'no significant difference', 'not tested'].includes(v!))).toEqual([]);
     expect(verdicts).toContain('no significant difference');
     expect(verdicts.some((v) => v === 'better' || v === 'worse')).toBe(true);
-    expect(await page.locator('#deltas-1 tr[data-row="jvb_stress{total}"] td.test').textContent()).toMatch(/^Δ median .+, 95 % CI .+ … .+, p [<=] [\d.]+ \(1\/1 units, \d+\/\d+ blocks\)$/);
+    expect(await page.locator('#deltas-1 tr[data-row="jvb_stress{total}"] td .test').textContent()).toMatch(/^Δ median .+, 95 % CI .+ … .+, p [<=] [\d.]+ \(1\/1 units, \d+\/\d+ blocks\)$/);
     const same = verdicts.filter((v) => v === 'no significant difference').length;
     await page.locator('[data-filter-for=deltas-1] input[data-filter=verdict][value="no significant difference"]').uncheck();
     expect(await page.locator('#deltas-1 tbody tr:not([hidden])').count()).toBe(all - same);
@@ -171,12 +171,12 @@ describe('jlt compare in Chromium', () => {
         { name: 'octo', shape: 'testbed with 2 bridge(s), octo' },
       ],
       runs: [
-        { index: 1, scenario: 'synthetic', state: 'single', progress: 'done', status: 'thresholds-failed', dir: 'single', links: [{ label: 'store', href: 'single/results.duckdb' }] },
-        { index: 2, scenario: 'synthetic', state: 'octo', progress: 'done', status: 'thresholds-failed', dir: 'octo', links: [{ label: 'store', href: 'octo/results.duckdb' }] },
-        { index: 3, scenario: 'other', state: 'single', progress: 'interrupted', status: 'interrupted', dir: 'other/single', links: [] },
-        { index: 4, scenario: 'other', state: 'octo', progress: 'pending', status: 'not run', dir: 'other/octo', links: [] },
+        { index: 1, scenario: 'synthetic', state: 'single', progress: 'done', status: 'thresholds-failed', untrustworthy: false, dir: 'single', links: [{ label: 'store', href: 'single/results.duckdb' }] },
+        { index: 2, scenario: 'synthetic', state: 'octo', progress: 'done', status: 'thresholds-failed', untrustworthy: true, dir: 'octo', links: [{ label: 'store', href: 'octo/results.duckdb' }] },
+        { index: 3, scenario: 'other', state: 'single', progress: 'interrupted', status: 'interrupted', untrustworthy: false, dir: 'other/single', links: [] },
+        { index: 4, scenario: 'other', state: 'octo', progress: 'pending', status: 'not run', untrustworthy: false, dir: 'other/octo', links: [] },
       ],
-      comparisons: [{ scenario: 'synthetic', links: [{ label: 'comparison', href: 'comparison.html' }], verdicts: [] }],
+      comparisons: [{ scenario: 'synthetic', links: [{ label: 'comparison', href: 'comparison.html' }], verdicts: [], untrustworthy: ['octo'] }],
     };
     const { compareRuns } = await import('../src/compare/comparison.js');
     const { verdictCounts } = await import('../src/compare/study-index.js');
@@ -189,6 +189,8 @@ describe('jlt compare in Chromium', () => {
       expect(page.requests).toEqual([]);
       expect(await page.page.locator('#runs-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-progress')))).toEqual(['done', 'done', 'interrupted', 'pending']);
       expect(await page.page.locator('#incomplete-banner').isVisible()).toBe(true);
+      expect(await page.page.locator('#runs-table tr[data-run=octo] .vd-worse').textContent()).toBe('untrustworthy');
+      expect(await page.page.locator('[data-comparison=synthetic] [data-untrustworthy]').textContent()).toContain('the numbers of octo are untrustworthy');
       expect(await page.page.locator('[data-comparison=synthetic] tr[data-headline]').count()).toBeGreaterThanOrEqual(6);
       expect(await page.page.locator('.zoombar').isVisible()).toBe(false);
       const hrefs = await page.page.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!).filter((h) => !h.startsWith('#')));

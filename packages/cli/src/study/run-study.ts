@@ -248,11 +248,12 @@ async function compareScenarios(
           { label: 'json', href: relative(dir, `${base}.json`) },
         ],
         verdicts: verdictCounts(comparison),
+        untrustworthy: [...new Set(comparison.untrustworthy.map((u) => u.label))],
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       say(`comparing ${scenario} failed: ${message}`);
-      comparisons.push({ scenario, links: [], verdicts: [], error: message });
+      comparisons.push({ scenario, links: [], verdicts: [], untrustworthy: [], error: message });
     }
   }
   return comparisons;
@@ -264,7 +265,8 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
       const runDir = runDirectory(dir, run);
       const previous = await previousRun(runDir, run.scenarioText);
       const progress = previous.complete ? 'done' : previous.exists ? 'interrupted' : 'pending';
-      const status = previous.complete ? previous.status : previous.exists ? await recordedStatus(runDir) : 'not run';
+      const recorded = previous.exists ? await recordedRun(runDir) : undefined;
+      const status = previous.complete ? previous.status : (recorded?.status ?? (previous.exists ? 'incomplete' : 'not run'));
       const links = [];
       for (const [label, name] of [
         ['report', 'report.html'],
@@ -274,7 +276,7 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
       ] as const) {
         if (await stat(join(runDir, name)).catch(() => undefined)) links.push({ label, href: relative(dir, join(runDir, name)) });
       }
-      return { index: run.index, scenario: run.scenario, state: run.state.name, progress, status, complete: previous.complete, dir: relative(dir, runDir), links } as const;
+      return { index: run.index, scenario: run.scenario, state: run.state.name, progress, status, untrustworthy: recorded?.untrustworthy ?? false, complete: previous.complete, dir: relative(dir, runDir), links } as const;
     }),
   );
   return {
@@ -288,13 +290,15 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
   };
 }
 
-/** The status an unfinished run's run.json recorded (`interrupted`, `running` for a killed one), else `incomplete`. */
-async function recordedStatus(runDir: string): Promise<string> {
+/** What a run's run.json recorded: its status (`running` for a killed run) and whether an insight made its numbers untrustworthy. */
+async function recordedRun(runDir: string): Promise<{ status: string | undefined; untrustworthy: boolean } | undefined> {
   const text = await readFile(join(runDir, 'run.json'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
   try {
-    const status = (JSON.parse(text ?? '{}') as { status?: unknown }).status;
-    return typeof status === 'string' ? status : 'incomplete';
+    const run = JSON.parse(text) as { status?: unknown; insights?: unknown };
+    const insights = Array.isArray(run.insights) ? (run.insights as { severity?: unknown }[]) : [];
+    return { status: typeof run.status === 'string' ? run.status : undefined, untrustworthy: insights.some((i) => i?.severity === 'untrustworthy') };
   } catch {
-    return 'incomplete';
+    return { status: undefined, untrustworthy: false };
   }
 }

@@ -28,11 +28,12 @@ export const COMPARISON_CSS = `
 .vd-higher, .vd-lower { background: #e5f0f8; color: var(--accent); }
 .vd-same { background: var(--panel); color: var(--muted); }
 .vd-untested { color: var(--muted); font-weight: 400; }
-table.deltas td.num { white-space: nowrap; }
+.nw { white-space: nowrap; }
 td .delta { display: block; color: var(--muted); font-size: 12px; }
 td .delta.better { color: var(--ok); }
 td .delta.worse { color: var(--bad); }
-td.test { color: var(--muted); font-size: 12px; max-width: 360px; }
+td.verdict-test { min-width: 280px; }
+.test { color: var(--muted); font-size: 12px; margin-top: 2px; }
 .banner.caution { background: #fff4e0; border-color: #f1cf94; color: #6b3d00; }
 .line-sample { vertical-align: middle; }
 .line-key { display: inline-flex; margin: 0 4px; vertical-align: middle; }
@@ -144,7 +145,7 @@ ${filterBar(id, [
   { attribute: 'verdict', title: 'verdict', options: verdicts.map((v) => ({ value: v, label: v })) },
   { attribute: 'section', title: 'metrics', options: sections.map((s) => ({ value: s, label: SECTION_NAMES[s] })) },
 ])}
-<div class="scroll"><table id="${id}" class="deltas" data-sortable><thead><tr><th>metric</th><th>scope</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th class="num">mean</th><th>verdict</th><th>test</th></tr></thead><tbody>${rows.map((row) => deltaRow(row, i, label))}</tbody></table></div>`;
+<div class="scroll"><table id="${id}" class="deltas" data-sortable><thead><tr><th>metric</th><th>scope</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th><th class="num">mean</th><th>verdict and test</th></tr></thead><tbody>${rows.map((row) => deltaRow(row, i, label))}</tbody></table></div>`;
   return { id: `deltas-${i}-section`, title: comparison.runs.length > 2 ? `${label} vs ${baseline}` : 'Deltas', body };
 }
 
@@ -155,7 +156,8 @@ function deltaRow(row: ComparisonRow, i: number, label: string): SafeHtml {
     const base = row.runs[0]?.[key];
     const other = row.runs[i]?.[key];
     const delta = versus?.deltas[key];
-    const shown = `${base === undefined ? '—' : formatRowValue(base, row.unit)} → ${other === undefined ? '—' : formatRowValue(other, row.unit)}`;
+    // Breaks only at the arrow: a value never splits from its unit.
+    const shown = html`<span class="nw">${base === undefined ? '—' : formatRowValue(base, row.unit)}</span> <span class="nw">→ ${other === undefined ? '—' : formatRowValue(other, row.unit)}</span>`;
     const change = delta ? (delta.relative === undefined ? formatDelta(delta, row.unit) : formatRelative(delta.relative)) : '';
     return html`<td class="num" data-sort="${delta?.relative ?? delta?.absolute ?? ''}">${shown}${change ? html`<span class="delta ${key === 'p50' || key === 'mean' ? deltaTone(verdict) : ''}">${change}</span>` : ''}</td>`;
   };
@@ -163,7 +165,7 @@ function deltaRow(row: ComparisonRow, i: number, label: string): SafeHtml {
   const testText = test
     ? html`Δ ${test.statistic} ${signed(test.difference, row.unit)}, ${Math.round(test.level * 100)} % CI ${signed(test.interval[0], row.unit)} … ${signed(test.interval[1], row.unit)}, ${formatPValue(test.pValue)} <span title="independent units (bots) and time blocks resampled, baseline and this run">(${test.units[0]}/${test.units[1]} units, ${test.blocks[0]}/${test.blocks[1]} blocks)</span>`
     : (versus?.untestable ?? (row.runs[0] ? `not in ${label}` : 'not in the baseline'));
-  return html`<tr data-verdict="${verdict}" data-section="${row.section}" data-row="${row.id}"><td><code>${row.metric}</code></td><td>${row.scope}</td>${stat('p50')}${stat('p95')}${stat('p99')}${stat('mean')}<td data-sort="${VERDICT_ORDER.indexOf(verdict)}">${verdictBadge(verdict)}</td><td class="test">${testText}</td></tr>`;
+  return html`<tr data-verdict="${verdict}" data-section="${row.section}" data-row="${row.id}"><td><code>${row.metric}</code></td><td>${row.scope}</td>${stat('p50')}${stat('p95')}${stat('p99')}${stat('mean')}<td class="verdict-test" data-sort="${VERDICT_ORDER.indexOf(verdict)}">${verdictBadge(verdict)}<div class="test">${testText}</div></td></tr>`;
 }
 
 function signed(value: number, unit: string): string {

@@ -3,7 +3,7 @@ import { ReportPage } from '../report/page/report-page.js';
 import { statusLook } from '../report/run/header.js';
 import { formatClock } from '../report/time-format.js';
 import { COMPARISON_CSS, verdictBadge } from './comparison-html.js';
-import { formatVerdictCounts, type StudyIndex, type StudyIndexRun } from './study-index.js';
+import { formatVerdictCounts, untrustworthyRuns, type StudyIndex, type StudyIndexRun } from './study-index.js';
 
 const PROGRESS_WORDS: Record<StudyIndexRun['progress'], string> = {
   done: 'done',
@@ -48,7 +48,7 @@ ${index.complete ? '' : html`<div class="banner caution" id="incomplete-banner">
 function runsTable(index: StudyIndex): SafeHtml {
   return html`<table id="runs-table" data-sortable><thead><tr><th class="num">#</th><th>scenario</th><th>state</th><th>progress</th><th>verdict</th><th>files</th></tr></thead><tbody>${index.runs.map((run) => {
     const look = statusLook(run.status);
-    return html`<tr data-progress="${run.progress}" data-run="${run.dir}"><td class="num">${run.index}</td><td>${run.scenario}</td><td>${run.state}</td><td class="progress-${run.progress}">${PROGRESS_WORDS[run.progress]}</td><td>${run.status === 'not run' ? html`<span class="subtitle">not run</span>` : html`<span class="verdict ${look.tone}" title="${look.words}">${look.badge}</span>`}</td><td class="links">${run.links.length === 0 ? '—' : run.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</td></tr>`;
+    return html`<tr data-progress="${run.progress}" data-run="${run.dir}"><td class="num">${run.index}</td><td>${run.scenario}</td><td>${run.state}</td><td class="progress-${run.progress}">${PROGRESS_WORDS[run.progress]}</td><td>${run.status === 'not run' ? html`<span class="subtitle">not run</span>` : html`<span class="verdict ${look.tone}" title="${look.words}">${look.badge}</span>`}${run.untrustworthy ? html` <span class="vd vd-worse" title="an insight says this run's numbers cannot be trusted; its report says why">untrustworthy</span>` : ''}</td><td class="links">${run.links.length === 0 ? '—' : run.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</td></tr>`;
   })}</tbody></table>`;
 }
 
@@ -56,7 +56,7 @@ function comparisons(index: StudyIndex): SafeHtml {
   if (index.comparisons.length === 0) return html`<p class="note">None yet: a scenario is compared once it has completed runs in two states.</p>`;
   return html`${index.comparisons.map((comparison) => {
     if (comparison.error) return html`<h3>${comparison.scenario}</h3><p class="fail" data-comparison="${comparison.scenario}">could not be compared: ${comparison.error}</p>`;
-    return html`<div data-comparison="${comparison.scenario}"><h3>${comparison.scenario} <span class="links">${comparison.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</span></h3>${comparison.verdicts.map(
+    return html`<div data-comparison="${comparison.scenario}"><h3>${comparison.scenario} <span class="links">${comparison.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</span></h3>${comparison.untrustworthy.length > 0 ? html`<div class="banner untrustworthy" data-untrustworthy><strong>This comparison cannot be trusted.</strong>${untrustworthyRuns(comparison)}.</div>` : ''}${comparison.verdicts.map(
       (v) => html`<p class="note">${v.label} vs ${v.versus}: ${formatVerdictCounts(v.counts)}.</p>
 ${
   v.headlines.length === 0

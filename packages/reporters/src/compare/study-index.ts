@@ -22,6 +22,8 @@ export interface StudyIndexRun {
   progress: 'done' | 'interrupted' | 'pending';
   /** The run's own status (`passed`, `thresholds-failed`, `interrupted`, …), or `not run`. */
   status: string;
+  /** An insight of the run says its numbers cannot be trusted (a saturated agent). */
+  untrustworthy: boolean;
   /** Relative to the study directory. */
   dir: string;
   /** Files of the run the page links, relative to the study directory. */
@@ -34,6 +36,8 @@ export interface StudyIndexComparison {
   links: { label: string; href: string }[];
   /** Per compared state: how many rows got each verdict, and the headline figures. */
   verdicts: { label: string; versus: string; counts: Partial<Record<Verdict, number>>; headlines: Headline[] }[];
+  /** Labels of the compared runs whose numbers cannot be trusted, which makes the comparison untrustworthy. */
+  untrustworthy: string[];
   /** Set when the comparison could not be made. */
   error?: string;
 }
@@ -54,13 +58,13 @@ export interface Headline {
  * (RTT, jitter, receive bitrate, fps, frame height, loss), then the bridges' load in total and per
  * participant, and relay traffic. Each compares the statistic its verdict tests.
  */
-const HEADLINE_ROWS: readonly { id: string; title: string }[] = [
+const HEADLINE_ROWS: readonly { id: string; title: string; unit?: string }[] = [
   { id: 'webrtc_rtt_ms', title: 'RTT' },
   { id: 'webrtc_jitter_ms', title: 'jitter' },
   { id: 'webrtc_recv_kbps', title: 'receive bitrate per bot' },
   { id: 'webrtc_recv_fps', title: 'receive fps' },
   { id: 'webrtc_recv_frame_height', title: 'received frame height' },
-  { id: 'webrtc_packet_loss_ratio', title: 'packet loss' },
+  { id: 'webrtc_packet_loss_ratio', title: 'packet loss', unit: 'share' },
   { id: 'jvb_stress{total}', title: 'bridge stress (mean of bridges)' },
   { id: 'jvb_upload_kbps{total}', title: 'bridges sending (sum)' },
   { id: 'jvb_upload_kbps/participant', title: 'bridges sending per participant' },
@@ -82,7 +86,7 @@ export function verdictCounts(comparison: Comparison): StudyIndexComparison['ver
 
 /** The headline figures of run `i` against the baseline, those both runs have. */
 export function headlines(comparison: Comparison, i: number): Headline[] {
-  return HEADLINE_ROWS.flatMap(({ id, title }): Headline[] => {
+  return HEADLINE_ROWS.flatMap(({ id, title, unit: shownIn }): Headline[] => {
     const row = comparison.rows.find((r) => r.id === id);
     if (row) {
       const versus = row.versus[i];
@@ -90,8 +94,9 @@ export function headlines(comparison: Comparison, i: number): Headline[] {
       if (!versus || !base || !other) return [];
       const key = versus.test?.statistic === 'mean' || (!versus.test && row.unit === 'share') ? 'mean' : 'p50';
       const delta = versus.deltas[key];
-      const change = delta.relative === undefined ? `${delta.absolute > 0 ? '+' : ''}${formatRowValue(delta.absolute, row.unit)}` : formatRelative(delta.relative);
-      return [{ id, title: `${title}${key === 'p50' ? ', median' : ', mean'}`, baseline: formatRowValue(base[key], row.unit), value: formatRowValue(other[key], row.unit), change, verdict: versus.verdict }];
+      const unit = shownIn ?? row.unit;
+      const change = delta.relative === undefined ? `${delta.absolute > 0 ? '+' : ''}${formatRowValue(delta.absolute, unit)}` : formatRelative(delta.relative);
+      return [{ id, title: `${title}${key === 'p50' ? ', median' : ', mean'}`, baseline: formatRowValue(base[key], unit), value: formatRowValue(other[key], unit), change, verdict: versus.verdict }];
     }
     const normalised = comparison.normalised.find((r) => r.id === id);
     const versus = normalised?.versus[i];
@@ -118,7 +123,7 @@ export function formatStudyIndexMarkdown(index: StudyIndex): string {
   lines.push('## Runs', '', '| # | scenario | state | status | files |', '|---|---|---|---|---|');
   for (const run of index.runs) {
     const links = run.links.map((l) => `[${l.label}](${encodeURI(l.href)})`).join(' · ') || '—';
-    lines.push(`| ${run.index} | ${run.scenario} | ${run.state} | ${run.status} | ${links} |`);
+    lines.push(`| ${run.index} | ${run.scenario} | ${run.state} | ${run.status}${run.untrustworthy ? ' (untrustworthy)' : ''} | ${links} |`);
   }
   const pending = index.runs.filter((r) => r.progress !== 'done');
   if (pending.length > 0) lines.push('', `Still to do: ${pending.map((r) => `${r.index} (${r.progress})`).join(', ')}.`);
@@ -127,10 +132,16 @@ export function formatStudyIndexMarkdown(index: StudyIndex): string {
   for (const comparison of index.comparisons) {
     const links = comparison.links.map((l) => `[${l.label}](${encodeURI(l.href)})`).join(' · ');
     lines.push(`- **${comparison.scenario}**: ${comparison.error ? `could not be compared: ${comparison.error}` : links}`);
+    if (comparison.untrustworthy.length > 0) lines.push(`  - **⚠ cannot be trusted**: ${untrustworthyRuns(comparison)}`);
     for (const v of comparison.verdicts) {
       lines.push(`  - ${v.label} vs ${v.versus}: ${formatVerdictCounts(v.counts)}`);
       for (const h of v.headlines) lines.push(`    - ${h.title}: ${h.baseline} → ${h.value} (${h.change}), ${h.verdict}`);
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Why a comparison cannot be trusted, in a few words for the index. */
+export function untrustworthyRuns(comparison: StudyIndexComparison): string {
+  return `the numbers of ${comparison.untrustworthy.join(' and ')} are untrustworthy (a saturated load generator; the comparison says more)`;
 }
