@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStudyIndexPage } from '../src/compare/study-index-page.js';
 import type { StudyIndex } from '../src/compare/study-index.js';
 import { SMALL_SYNTHETIC_RUN, writeSyntheticRun } from '../src/test-support/synthetic-run.js';
-import { launchChromium, openReport, type OpenedReport } from './report-browser.js';
+import { dragAcrossFirstChart, launchChromium, openReport, shownRanges, type OpenedReport } from './report-browser.js';
 import { assertJltBuilt, jlt } from './run-jlt.js';
 
 // Two synthetic runs of one scenario (3 conferences of 4): one bridge, and two bridges with split
@@ -145,16 +145,9 @@ describe('jlt compare in Chromium', () => {
 
   it('zooms every chart of both runs to a range dragged across one', async () => {
     const { page } = report;
-    const shown = (): Promise<string[]> => page.$$eval('.plot', (plots) => [...new Set(plots.map((p) => (p as HTMLElement).dataset.shown ?? ''))]);
-    const [whole] = await shown();
-    const over = page.locator('.plot .u-over').first();
-    await over.scrollIntoViewIfNeeded();
-    const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.up();
-    const zoomed = await shown();
+    const [whole] = await shownRanges(page);
+    await dragAcrossFirstChart(page, 0.2, 0.5);
+    const zoomed = await shownRanges(page);
     expect(zoomed).toHaveLength(1);
     expect(zoomed[0]).not.toBe(whole);
     expect(await page.locator('#zoom-status').textContent()).toMatch(/^showing \+0:\d\d – \+\d:\d\d$/);

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, as the project runs it. */
 export function launchChromium(): Promise<Browser> {
@@ -64,4 +64,21 @@ export function chartsDrawn(page: Page): Promise<{ title: string; points: number
       return { title: (plot as HTMLElement).dataset.chart ?? '', points: Number((plot as HTMLElement).dataset.points ?? 0), coloured };
     }),
   );
+}
+
+/** The bucket ranges the page's charts show (`data-shown`), each distinct one once: one when they zoom together. */
+export function shownRanges(page: Page): Promise<string[]> {
+  return page.$$eval('.plot', (plots) => [...new Set(plots.map((p) => (p as HTMLElement).dataset.shown ?? ''))]);
+}
+
+/** Drags across the first chart from `from` to `to` (shares of its width), as a reader zooms in. */
+export async function dragAcrossFirstChart(page: Page, from: number, to: number): Promise<Locator> {
+  const over = page.locator('.plot .u-over').first();
+  await over.scrollIntoViewIfNeeded();
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width * from, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  return over;
 }

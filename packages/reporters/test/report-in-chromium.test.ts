@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_SYNTHETIC_RUN, writeSyntheticRun } from '../src/test-support/synthetic-run.js';
-import { chartsDrawn, launchChromium, openReport, type OpenedReport } from './report-browser.js';
+import { chartsDrawn, dragAcrossFirstChart, launchChromium, openReport, shownRanges, type OpenedReport } from './report-browser.js';
 import { assertJltBuilt, jlt } from './run-jlt.js';
 
 // A synthetic run shaped like a real one (3 conferences of 8 on 2 bridges, one split, join failures
@@ -79,21 +79,14 @@ describe('jlt report in Chromium', () => {
 
   it('zooms every chart to a range dragged across one, and back on double click', async () => {
     const { page } = report;
-    const shown = (): Promise<string[]> => page.$$eval('.plot', (plots) => [...new Set(plots.map((p) => (p as HTMLElement).dataset.shown ?? ''))]);
-    const [whole] = await shown();
-    const over = page.locator('.plot .u-over').first();
-    await over.scrollIntoViewIfNeeded();
-    const box = (await over.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.up();
-    const zoomed = await shown();
+    const [whole] = await shownRanges(page);
+    const over = await dragAcrossFirstChart(page, 0.3, 0.6);
+    const zoomed = await shownRanges(page);
     expect(zoomed).toHaveLength(1);
     expect(zoomed[0]).not.toBe(whole);
     expect(await page.locator('#zoom-status').textContent()).toMatch(/^showing /);
     await over.dblclick();
-    expect(await shown()).toEqual([whole]);
+    expect(await shownRanges(page)).toEqual([whole]);
   });
 
   it('sorts the bots table by a column', async () => {
