@@ -54,7 +54,7 @@ const EXIT: Record<RunStatus, number> = { passed: 0, 'thresholds-failed': 99, ab
  * Stands in for runScenario: checks the scenario copy it is given is a valid scenario of the
  * state, and writes a crafted run with the status `decide` picks (or throws what it returns).
  */
-function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = () => 'passed'): { run: RunScenarioFn; calls: string[] } {
+function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = () => 'passed', saturatedCalls: number[] = []): { run: RunScenarioFn; calls: string[] } {
   const calls: string[] = [];
   const run: RunScenarioFn = async ({ file, resultsDir }) => {
     const { scenario } = await loadScenarioFile(file);
@@ -65,7 +65,7 @@ function fakeRuns(decide: (call: number, file: string) => RunStatus | Error = ()
     const decision = decide(calls.length, file);
     if (decision instanceof Error) throw decision;
     const bridges = target.kind === 'testbed' && target.bridges === 1 ? ['jvb-1'] : ['jvb-1', 'jvb-2'];
-    await writeCraftedRun(results, { seed: calls.length, conferences: scenario.conferences, botsPerConference: 2, bridges, holdSeconds: 12, rttMs: 20, downloadKbpsPerEndpoint: 100, status: decision });
+    await writeCraftedRun(results, { seed: calls.length, conferences: scenario.conferences, botsPerConference: 2, bridges, holdSeconds: 12, rttMs: 20, downloadKbpsPerEndpoint: 100, status: decision, ...(saturatedCalls.includes(calls.length) ? { saturatedAgentSeconds: 12 } : {}) });
     if (decision === 'interrupted') controller.abort();
     return { status: decision, exitCode: EXIT[decision], resultsDir: results } as RunOutcome;
   };
@@ -87,7 +87,7 @@ const exists = async (path: string): Promise<boolean> => (await stat(path).catch
 describe('runStudy', () => {
   it('runs every scenario in every state in order, then compares each scenario and writes the index', async () => {
     await writeFile(join(dir, 'study.yaml'), TWO_SCENARIOS);
-    const { run, calls } = fakeRuns();
+    const { run, calls } = fakeRuns(undefined, [4]);
     const outcome = await runStudy('study.yaml', {}, context(), deps(run));
     expect(outcome).toMatchObject({ exitCode: 0, dir: join(dir, 'results/study-demo'), ran: 4, skipped: 0 });
     expect(calls).toEqual(['a/1', 'b/1', 'a/2', 'b/2']);
@@ -100,12 +100,16 @@ describe('runStudy', () => {
       expect(await readFile(join(outcome.dir, scenario, 'comparison.html'), 'utf8')).toContain('<title>octo vs single · jlt comparison</title>');
     }
     const index = await readFile(join(outcome.dir, 'index.md'), 'utf8');
-    expect(index).toContain('| 4 | b | octo | passed | [scenario](b/octo/scenario.yaml) |');
+    expect(index).toContain('| 4 | b | octo | passed (untrustworthy) | [scenario](b/octo/scenario.yaml) |');
     expect(index).toContain('- **a**: [comparison](a/comparison.html) · [markdown](a/comparison.md) · [json](a/comparison.json)');
     expect(index).toMatch(/^ {4}- RTT, median: [\d.]+ms → [\d.]+ms \([+-]?[\d.]+ %\), (no significant difference|better|worse)$/m);
     expect(index).not.toContain('incomplete');
     const page = await readFile(join(outcome.dir, 'index.html'), 'utf8');
     expect(page.match(/<tr data-progress="done"/g)).toHaveLength(4);
+    // Run 4's agent was saturated: the insight rules find it in its store, so the run and b's comparison say so.
+    expect([...page.matchAll(/<tr data-progress="done" data-run="([^"]+)">.*?<\/tr>/g)].filter((m) => m[0].includes('untrustworthy')).map((m) => m[1])).toEqual(['b/octo']);
+    expect(page).toMatch(/<div data-comparison="b">.*?data-untrustworthy><strong>This comparison cannot be trusted.<\/strong>the numbers of octo are untrustworthy/s);
+    expect(page).not.toMatch(/<div data-comparison="a">.*?data-untrustworthy.*?<div data-comparison="b">/s);
     expect(page).toContain('<a href="a/comparison.html">comparison</a>');
     expect(page).toContain('<a href="b/octo/scenario.yaml">scenario</a>');
   });

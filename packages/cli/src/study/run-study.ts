@@ -265,8 +265,8 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
       const runDir = runDirectory(dir, run);
       const previous = await previousRun(runDir, run.scenarioText);
       const progress = previous.complete ? 'done' : previous.exists ? 'interrupted' : 'pending';
-      const recorded = previous.exists ? await recordedRun(runDir) : undefined;
-      const status = previous.complete ? previous.status : (recorded?.status ?? (previous.exists ? 'incomplete' : 'not run'));
+      const recorded = previous.exists ? await recordedStatus(runDir) : undefined;
+      const status = previous.complete ? previous.status : (recorded ?? (previous.exists ? 'incomplete' : 'not run'));
       const links = [];
       for (const [label, name] of [
         ['report', 'report.html'],
@@ -276,7 +276,7 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
       ] as const) {
         if (await stat(join(runDir, name)).catch(() => undefined)) links.push({ label, href: relative(dir, join(runDir, name)) });
       }
-      return { index: run.index, scenario: run.scenario, state: run.state.name, progress, status, untrustworthy: recorded?.untrustworthy ?? false, complete: previous.complete, dir: relative(dir, runDir), links } as const;
+      return { index: run.index, scenario: run.scenario, state: run.state.name, progress, status, untrustworthy: previous.exists && (await untrustworthyRun(runDir)), complete: previous.complete, dir: relative(dir, runDir), links } as const;
     }),
   );
   return {
@@ -290,15 +290,25 @@ async function studyIndex(dir: string, loaded: Awaited<ReturnType<typeof loadStu
   };
 }
 
-/** What a run's run.json recorded: its status (`running` for a killed run) and whether an insight made its numbers untrustworthy. */
-async function recordedRun(runDir: string): Promise<{ status: string | undefined; untrustworthy: boolean } | undefined> {
+/** The status a run's run.json recorded (`running` for a killed run), if it has one. */
+async function recordedStatus(runDir: string): Promise<string | undefined> {
   const text = await readFile(join(runDir, 'run.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
   try {
-    const run = JSON.parse(text) as { status?: unknown; insights?: unknown };
-    const insights = Array.isArray(run.insights) ? (run.insights as { severity?: unknown }[]) : [];
-    return { status: typeof run.status === 'string' ? run.status : undefined, untrustworthy: insights.some((i) => i?.severity === 'untrustworthy') };
+    const status = (JSON.parse(text ?? '{}') as { status?: unknown }).status;
+    return typeof status === 'string' ? status : undefined;
   } catch {
-    return { status: undefined, untrustworthy: false };
+    return undefined;
+  }
+}
+
+/** Whether the insight rules, applied to the run's store as the comparisons apply them, find its numbers untrustworthy. */
+async function untrustworthyRun(runDir: string): Promise<boolean> {
+  const { ResultsDb, computeInsights, isUntrustworthy } = await import('@jlt/reporters');
+  const db = await ResultsDb.open(runDir).catch(() => undefined);
+  if (!db) return false;
+  try {
+    return isUntrustworthy(await computeInsights(db));
+  } finally {
+    await db.close();
   }
 }
