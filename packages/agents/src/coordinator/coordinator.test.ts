@@ -134,6 +134,24 @@ describe('Coordinator with agents over real channels', () => {
     }
   });
 
+  it('does not lose an agent for a stall of its own event loop: silence counts at most one heartbeat interval per check', async () => {
+    // The coordinator's clock jumps 8 s at once, as a stalled event loop sees it; the agent keeps
+    // sending heartbeats. Counting the jump as silence would mark it lost (3 intervals).
+    const out = collector();
+    let stalledMs = 0;
+    const coordinator = new Coordinator(coordinatorOptions({ sink: out.sink, plan: plan(1, 1, 3_000), now: () => Date.now() + stalledMs }));
+    const [coordinatorSide, agentSide] = createChannelPair();
+    coordinator.addChannel(coordinatorSide);
+    const agent = startAgent(agentSide);
+    const running = coordinator.run();
+    await until(() => out.samples.length > 0, 5_000);
+    stalledMs = 8_000;
+    const result = await running;
+    await agent;
+    expect(out.events.filter((e) => e.kind === 'agent-lost').map((e) => e.message)).toEqual([]);
+    expect(result.status).toBe('completed');
+  });
+
   it('holds acks while the sink is behind and releases them when it catches up, losing no sample', async () => {
     const out = collector();
     let behind = false;

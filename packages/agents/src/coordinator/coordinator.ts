@@ -113,6 +113,8 @@ interface AgentConnection {
   capacity?: AgentSummary['capacity'];
   clock?: ClockEstimate;
   lastSeen: number;
+  /** Silence the heartbeat checks counted since its last message (see checkHeartbeats). */
+  silentMs: number;
   lastSeq: number;
   ready: boolean;
   /** It was sent an assignment, so it has bots to stop and will answer `stop` with `done`. */
@@ -145,6 +147,7 @@ export class Coordinator {
   private readonly bots = new Map<string, BotRecord>();
   private readonly now: () => number;
   private nextAgentNumber = 1;
+  private lastHeartbeatCheck: number | undefined;
   private phase: 'waiting' | 'assigning' | 'running' | 'stopping' | 'over' = 'waiting';
   private wake: () => void = () => {};
   private lostReason: string | undefined;
@@ -161,6 +164,7 @@ export class Coordinator {
       channel,
       stamper: new MessageStamper<CoordinatorMessage>(this.now),
       lastSeen: this.now(),
+      silentMs: 0,
       lastSeq: -1,
       ready: false,
       assigned: false,
@@ -362,6 +366,7 @@ export class Coordinator {
     }
     connection.lastSeq = message.seq;
     connection.lastSeen = receivedAt;
+    connection.silentMs = 0;
     this.handle(connection, message, receivedAt);
   }
 
@@ -463,12 +468,21 @@ export class Coordinator {
     }
   }
 
+  /**
+   * An agent is lost after `missedHeartbeats` heartbeat intervals of silence, counted per check and
+   * at most one interval per check: a check that runs late (this process's event loop stalled — a
+   * loaded machine, and an in-process agent shares the loop) has not yet read what agents sent
+   * meanwhile, so a stall of the coordinator alone never makes an agent lost.
+   */
   private checkHeartbeats(): void {
     const limit = (this.options.missedHeartbeats ?? 3) * HEARTBEAT_MS;
+    const now = this.now();
+    const counted = Math.min(Math.max(0, now - (this.lastHeartbeatCheck ?? now)), HEARTBEAT_MS);
+    this.lastHeartbeatCheck = now;
     for (const agent of this.registered()) {
-      if (!agent.lost && !agent.done && this.now() - agent.lastSeen > limit) {
-        this.markLost(agent, `no heartbeat for ${Math.round((this.now() - agent.lastSeen) / 1000)} s`);
-      }
+      if (agent.lost || agent.done) continue;
+      agent.silentMs += counted;
+      if (agent.silentMs > limit) this.markLost(agent, `no heartbeat for ${Math.round((now - agent.lastSeen) / 1000)} s`);
     }
   }
 
