@@ -67,6 +67,9 @@ describe('headlines', () => {
     expect(rtt.change).toMatch(/^\+\d+ %$/);
     const row = comparison.rows.find((r) => r.id === 'webrtc_rtt_ms')!;
     expect(rtt.baseline).toBe(`${row.runs[0]!.p50.toFixed(2)}ms`);
+    // The interval says how large the difference may be, which a verdict alone does not.
+    const [low, high] = row.versus[1]!.test!.interval;
+    expect(rtt.interval).toBe(`95 % CI ${low > 0 ? '+' : ''}${low.toFixed(2)}ms … ${high > 0 ? '+' : ''}${high.toFixed(2)}ms`);
     expect(octo.map((h) => h.id)).toEqual(['webrtc_rtt_ms', 'webrtc_recv_fps', 'jvb_upload_kbps{total}', 'jvb_upload_kbps/participant', 'jvb_relay_send_bps{total}']);
   });
 });

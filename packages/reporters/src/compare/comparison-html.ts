@@ -10,7 +10,7 @@ import { writeAtomically } from '../report/run/write-run-report.js';
 import { formatClock, formatDuration } from '../report/time-format.js';
 import { ResultsDb } from '../store/results-db.js';
 import type { Comparison, ComparisonRow, Distribution, Verdict } from './comparison.js';
-import { formatDelta, formatPValue, formatRelative, formatRowValue, shortRunWarning, untrustworthyWarning } from './comparison-text.js';
+import { formatDelta, formatInterval, formatPValue, formatRelative, formatRowValue, formatSigned, shortRunWarning, untrustworthyWarning } from './comparison-text.js';
 import { bridgeTimelines, conferenceTimelines, lineSample, readRunTimelines, type RunTimelines } from './comparison-timelines.js';
 import type { MetricSection } from './metric-rules.js';
 
@@ -163,14 +163,11 @@ function deltaRow(row: ComparisonRow, i: number, label: string): SafeHtml {
   };
   const test = versus?.test;
   const testText = test
-    ? html`Δ ${test.statistic} ${signed(test.difference, row.unit)}, ${Math.round(test.level * 100)} % CI ${signed(test.interval[0], row.unit)} … ${signed(test.interval[1], row.unit)}, ${formatPValue(test.pValue)} <span title="independent units (bots) and time blocks resampled, baseline and this run">(${test.units[0]}/${test.units[1]} units, ${test.blocks[0]}/${test.blocks[1]} blocks)</span>`
+    ? html`Δ ${test.statistic} ${formatSigned(test.difference, row.unit)}, ${formatInterval(test, row.unit)}, ${formatPValue(test.pValue)} <span title="independent units (bots) and time blocks resampled, baseline and this run">(${test.units[0]}/${test.units[1]} units, ${test.blocks[0]}/${test.blocks[1]} blocks)</span>`
     : (versus?.untestable ?? (row.runs[0] ? `not in ${label}` : 'not in the baseline'));
   return html`<tr data-verdict="${verdict}" data-section="${row.section}" data-row="${row.id}"><td><code>${row.metric}</code></td><td>${row.scope}</td>${stat('p50')}${stat('p95')}${stat('p99')}${stat('mean')}<td class="verdict-test" data-sort="${VERDICT_ORDER.indexOf(verdict)}">${verdictBadge(verdict)}<div class="test">${testText}</div></td></tr>`;
 }
 
-function signed(value: number, unit: string): string {
-  return `${value > 0 ? '+' : ''}${formatRowValue(value, unit)}`;
-}
 
 function normalisedSection(comparison: Comparison): PageSection {
   const { runs } = comparison;

@@ -31,12 +31,16 @@ export function formatPValue(p: number): string {
 
 /** `Δ median +24.00ms, 95 % CI −3.1…51.2ms, p = 0.031` */
 export function formatTest(test: RowTest, unit: string): string {
-  const [low, high] = test.interval;
-  const level = Math.round(test.level * 100);
-  return `Δ ${test.statistic} ${signed(test.difference, unit)}, ${level} % CI ${signed(low, unit)} … ${signed(high, unit)}, ${formatPValue(test.pValue)}`;
+  return `Δ ${test.statistic} ${formatSigned(test.difference, unit)}, ${formatInterval(test, unit)}, ${formatPValue(test.pValue)}`;
 }
 
-function signed(value: number, unit: string): string {
+/** `95 % CI −3.1ms … +51.2ms`: how large the difference may be, which "no significant difference" alone does not say. */
+export function formatInterval(test: RowTest, unit: string): string {
+  const [low, high] = test.interval;
+  return `${Math.round(test.level * 100)} % CI ${formatSigned(low, unit)} … ${formatSigned(high, unit)}`;
+}
+
+export function formatSigned(value: number, unit: string): string {
   return `${value > 0 ? '+' : ''}${formatRowValue(value, unit)}`;
 }
 

@@ -62,7 +62,7 @@ ${
   v.headlines.length === 0
     ? ''
     : html`<table class="headlines"><thead><tr><th>headline</th><th class="num">${v.versus}</th><th class="num">${v.label}</th><th class="num">change</th><th>verdict</th></tr></thead><tbody>${v.headlines.map(
-        (h) => html`<tr data-headline="${h.id}"><td>${h.title}</td><td class="num">${h.baseline}</td><td class="num">${h.value}</td><td class="num">${h.change}</td><td>${verdictBadge(h.verdict)}</td></tr>`,
+        (h) => html`<tr data-headline="${h.id}"><td>${h.title}</td><td class="num">${h.baseline}</td><td class="num">${h.value}</td><td class="num">${h.change}</td><td>${verdictBadge(h.verdict)}${h.interval ? html` <span class="subtitle nw">${h.interval}</span>` : ''}</td></tr>`,
       )}</tbody></table>`
 }`,
     )}</div>`;

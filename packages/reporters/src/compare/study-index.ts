@@ -1,5 +1,5 @@
 import type { Comparison, Verdict } from './comparison.js';
-import { formatRelative, formatRowValue } from './comparison-text.js';
+import { formatInterval, formatRelative, formatRowValue } from './comparison-text.js';
 
 /** What a study's index page shows: every run with its outcome and report, every comparison. */
 export interface StudyIndex {
@@ -51,6 +51,8 @@ export interface Headline {
   /** Relative change (`+12 %`), or absolute when the baseline is 0. */
   change: string;
   verdict: Verdict;
+  /** The tested difference's confidence interval (`95 % CI −12.0 kbps … +733.0 kbps`), when tested. */
+  interval?: string;
 }
 
 /**
@@ -96,7 +98,7 @@ export function headlines(comparison: Comparison, i: number): Headline[] {
       const delta = versus.deltas[key];
       const unit = shownIn ?? row.unit;
       const change = delta.relative === undefined ? `${delta.absolute > 0 ? '+' : ''}${formatRowValue(delta.absolute, unit)}` : formatRelative(delta.relative);
-      return [{ id, title: `${title}${key === 'p50' ? ', median' : ', mean'}`, baseline: formatRowValue(base[key], unit), value: formatRowValue(other[key], unit), change, verdict: versus.verdict }];
+      return [{ id, title: `${title}${key === 'p50' ? ', median' : ', mean'}`, baseline: formatRowValue(base[key], unit), value: formatRowValue(other[key], unit), change, verdict: versus.verdict, ...(versus.test ? { interval: formatInterval(versus.test, unit) } : {}) }];
     }
     const normalised = comparison.normalised.find((r) => r.id === id);
     const versus = normalised?.versus[i];
@@ -104,7 +106,7 @@ export function headlines(comparison: Comparison, i: number): Headline[] {
     if (!normalised || !versus || base === null || base === undefined || other === null || other === undefined) return [];
     const unit = normalised.unit.split('/')[0]!;
     const change = versus.delta.relative === undefined ? formatRowValue(versus.delta.absolute, unit) : formatRelative(versus.delta.relative);
-    return [{ id, title, baseline: `${formatRowValue(base, unit)}`, value: `${formatRowValue(other, unit)}`, change, verdict: versus.verdict }];
+    return [{ id, title, baseline: `${formatRowValue(base, unit)}`, value: `${formatRowValue(other, unit)}`, change, verdict: versus.verdict, ...(versus.test ? { interval: formatInterval(versus.test, unit) } : {}) }];
   });
 }
 
@@ -135,7 +137,7 @@ export function formatStudyIndexMarkdown(index: StudyIndex): string {
     if (comparison.untrustworthy.length > 0) lines.push(`  - **⚠ cannot be trusted**: ${untrustworthyRuns(comparison)}`);
     for (const v of comparison.verdicts) {
       lines.push(`  - ${v.label} vs ${v.versus}: ${formatVerdictCounts(v.counts)}`);
-      for (const h of v.headlines) lines.push(`    - ${h.title}: ${h.baseline} → ${h.value} (${h.change}), ${h.verdict}`);
+      for (const h of v.headlines) lines.push(`    - ${h.title}: ${h.baseline} → ${h.value} (${h.change}), ${h.verdict}${h.interval ? ` (${h.interval})` : ''}`);
     }
   }
   return `${lines.join('\n')}\n`;
