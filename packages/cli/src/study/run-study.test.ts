@@ -102,7 +102,7 @@ describe('runStudy', () => {
     const index = await readFile(join(outcome.dir, 'index.md'), 'utf8');
     expect(index).toContain('| 4 | b | octo | passed (untrustworthy) | [scenario](b/octo/scenario.yaml) |');
     expect(index).toContain('- **a**: [comparison](a/comparison.html) · [markdown](a/comparison.md) · [json](a/comparison.json)');
-    expect(index).toMatch(/^ {4}- RTT, median: [\d.]+ms → [\d.]+ms \([+-]?[\d.]+ %\), (no significant difference|better|worse)$/m);
+    expect(index).toMatch(/^ {4}- RTT, median: [\d.]+ms → [\d.]+ms \([+-]?[\d.]+ %\), (no significant difference|better|worse) \(95 % CI [+-]?[\d.]+ms … [+-]?[\d.]+ms\)$/m);
     expect(index).not.toContain('incomplete');
     const page = await readFile(join(outcome.dir, 'index.html'), 'utf8');
     expect(page.match(/<tr data-progress="done"/g)).toHaveLength(4);
