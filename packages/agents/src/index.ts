@@ -1,6 +1,7 @@
 export * from './worker/worker-agent.js';
 export * from './worker/browser-pool.js';
 export * from './worker/capacity.js';
+export * from './worker/bot-costs.js';
 export * from './worker/bot.js';
 export * from './worker/join-flows.js';
 export * from './worker/fake-media.js';

@@ -118,7 +118,8 @@ describe('jlt run refuses bad input at once', () => {
     const file = await scenarioFile('too-big', 'target: { kind: testbed }\nconferences: 2\nparticipantsPerConference: 5\nduration: 30s\n');
     const results = join(dir, 'too-big');
     const result = await jlt(['run', file, '--results', results], { timeoutMs: 30_000 });
-    expectUsageError(result, 'error: the plan has 10 bots but this machine has room for ');
+    // Full bots on the default headless shell take 0.88 of a full chromium bot's room each (bench/README.md).
+    expectUsageError(result, 'error: the plan has 10 bots taking the room of 8.79 full chromium bots but this machine has room for ');
     expect(result.stderr).toContain('--max-bots N');
     expect(result.stderr).not.toMatch(/resolution|testbed up|bots joined/);
     expect(await readdir(results)).toEqual([]);

@@ -111,12 +111,14 @@ export class LocalEndpoint {
     this.id = options.id;
     this.displayName = options.displayName;
     this.pc = new RTCPeerConnection(peerConnectionConfig(options.mediaAddress));
-    const wanted: MediaKind[] = [];
-    if (options.sendAudio) wanted.push('audio');
-    if (options.sendVideo) wanted.push('video');
-    for (const kind of wanted) {
+    // Every offer has an audio and a video section, whatever the participant sends (as Jicofo's
+    // session-initiate always has both contents): an offer without any is not BUNDLEd, so a
+    // receive-only page (max-bundle) that joins before any sender rejected it, never answered, and
+    // was expired after ANSWER_TIMEOUT_MS with its later renegotiations queued behind that offer.
+    const sends: Record<MediaKind, boolean> = { audio: options.sendAudio, video: options.sendVideo };
+    for (const kind of ['audio', 'video'] as const) {
       this.recv.set(kind, this.pc.addTransceiver(kind, { direction: 'recvonly' }));
-      this.sources.set(kind, new MediaSource(options.id, kind, { type: 'local' }, () => this.sendPli(kind)));
+      if (sends[kind]) this.sources.set(kind, new MediaSource(options.id, kind, { type: 'local' }, () => this.sendPli(kind)));
     }
     this.pc.onTrack.subscribe((track) => this.onTrack(track));
     this.pc.iceConnectionStateChange.subscribe((state) => {

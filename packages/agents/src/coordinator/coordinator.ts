@@ -23,6 +23,7 @@ import {
   type Sample,
 } from '@jlt/core';
 import type { MessageChannel } from '../transport/channel.js';
+import { botCostUnits } from '../worker/bot-costs.js';
 import { DEFAULT_BOT_BUDGET, botsFittingCores } from '../worker/capacity.js';
 import { shardPlan, type ShardOptions } from './shard.js';
 import { tokensMatch } from './token.js';
@@ -153,6 +154,8 @@ export class Coordinator {
   private lostReason: string | undefined;
   private heldAcks: { connection: AgentConnection; seq: number }[] = [];
   private heldAckTimer: NodeJS.Timeout | undefined;
+  /** A bot's share of an agent's capacity: the bench's measured cost of the scenario's browser and the bot's mode. */
+  private readonly botCost = (bot: PlannedBot): number => botCostUnits(this.options.scenario.bots.browser, bot.mode);
 
   constructor(private readonly options: CoordinatorOptions) {
     this.now = options.now ?? Date.now;
@@ -213,6 +216,7 @@ export class Coordinator {
         options.plan.bots,
         agents.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots })),
         options.shard,
+        this.botCost,
       );
       for (const name of sharded.splitConferences) {
         this.emitEvent('conference-split-over-agents', 'warn', `conference ${name} did not fit on one agent and was split`);
@@ -229,7 +233,7 @@ export class Coordinator {
         });
         log.log('info', `agent ${agent.id} (${agent.name}) runs ${agent.bots.length} bots`);
         const fits = botsFittingCores(agent.capacity!.cores);
-        if (agent.bots.length > fits) {
+        if (agent.bots.reduce((sum, bot) => sum + this.botCost(bot), 0) > fits + 1e-9) {
           this.emitEvent(
             AGENT_OVERSUBSCRIBED_EVENT,
             'warn',
@@ -521,8 +525,9 @@ export class Coordinator {
     try {
       sharded = shardPlan(
         orphans,
-        survivors.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots, assigned: a.bots.length })),
+        survivors.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots, assigned: a.bots.reduce((sum, bot) => sum + this.botCost(bot), 0) })),
         this.options.shard,
+        this.botCost,
       );
     } catch (error) {
       for (const bot of orphans) this.markBotLost(bot, (error as Error).message);

@@ -88,4 +88,37 @@ describe('shardPlan', () => {
       'the plan has 6 bots but the agents have room for 4',
     );
   });
+
+  describe('with per-bot costs (lite bots take less room)', () => {
+    const lite = (bots: PlannedBot[], from: number): PlannedBot[] => bots.map((b) => (b.participantIndex >= from ? { ...b, mode: 'lite' } : b));
+    const costOf = (bot: PlannedBot): number => (bot.mode === 'lite' ? 0.7 : 1);
+
+    it('fits a conference whose bots outnumber an agent\'s maxBots when their costs do not', () => {
+      const bots = lite(grid(1, 8), 1);
+      const result = shardPlan(bots, [{ id: 'a', maxBots: 6 }], spreadTogether, costOf);
+      expect(result.byAgent.get('a')).toHaveLength(8);
+      expect(() => shardPlan(bots, [{ id: 'a', maxBots: 6 }], spreadTogether)).toThrow('the plan has 8 bots but the agents have room for 6');
+    });
+
+    it('balances and orders conferences by cost, not by count', () => {
+      const heavy = grid(1, 3);
+      const light = lite(grid(2, 4), 0).filter((b) => b.conference === 'room-2');
+      const result = shardPlan([...heavy, ...light], [{ id: 'a', maxBots: 3 }, { id: 'b', maxBots: 3 }], spreadTogether, costOf);
+      expect(summary(result)).toEqual({ a: ['c1-p1', 'c1-p2', 'c1-p3'], b: ['c2-p1', 'c2-p2', 'c2-p3', 'c2-p4'] });
+    });
+
+    it('counts the cost of bots already assigned when redistributing', () => {
+      const result = shardPlan(lite(grid(1, 2), 0), [{ id: 'a', maxBots: 4, assigned: 3 }, { id: 'b', maxBots: 2.1, assigned: 0.7 }], spreadTogether, costOf);
+      expect(summary(result)).toEqual({ a: [], b: ['c1-p1', 'c1-p2'] });
+    });
+
+    it('refuses in full-bot room, and a bot that fits only in pieces', () => {
+      expect(() => shardPlan(lite(grid(1, 4), 1), [{ id: 'a', maxBots: 3 }], spreadTogether, costOf)).toThrow(
+        'the plan has 4 bots taking the room of 3.1 full chromium bots but the agents have room for 3',
+      );
+      expect(() => shardPlan(grid(1, 1), [{ id: 'a', maxBots: 1, assigned: 0.5 }, { id: 'b', maxBots: 1, assigned: 0.5 }], spreadTogether, costOf)).toThrow(
+        'bot c1-p1 (room of 1 full chromium bots) fits on no agent: a: 0.5, b: 0.5 left',
+      );
+    });
+  });
 });

@@ -18,6 +18,13 @@ describe('BrowserPool.reserve', () => {
     expect(pool.reservedBots).toBe(10);
     expect(() => pool.reserve(1)).toThrow('this agent cannot run 11 bots: 10 fit (--max-bots 10)');
   });
+
+  it('reserves fractional room for bots that cost less than a full chromium bot', () => {
+    const pool = new BrowserPool({ media: {}, logger: quiet, host: twoCores });
+    pool.reserve(8 * 0.7);
+    expect(pool.reservedBots).toBeCloseTo(5.6, 10);
+    expect(() => pool.reserve(0.7)).toThrow('this agent cannot run bots taking the room of 6.3 full chromium bots: 6 fit (2 cores at 0.3 cores per bot)');
+  });
 });
 
 describe('resolveBrowser', () => {

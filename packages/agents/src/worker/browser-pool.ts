@@ -138,12 +138,12 @@ export class BrowserPool {
     return this.browsers.reduce((n, b) => n + b.bots.size, 0);
   }
 
-  /** Bots promised to this pool so far (see `reserve`). */
+  /** Room promised to this pool so far, in full chromium bots (see `reserve`). */
   get reservedBots(): number {
     return this.reserved;
   }
 
-  /** Claims room for `bots` more bots, or throws a JltError whose hint says how many fit. */
+  /** Claims room for `bots` more full chromium bots (fractional for cheaper ones: `botCostUnits`), or throws a JltError whose hint says how many fit. */
   reserve(bots: number): Capacity {
     const capacity = assertCapacity(this.reserved + bots, (this.options.host ?? hostResources)(), this.budget, this.options.maxBots);
     this.reserved += bots;

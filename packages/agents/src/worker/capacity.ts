@@ -49,15 +49,17 @@ export const CAPACITY_HINT =
   'add agents (--agents N on more cores, or remote `jlt agent` machines), run fewer bots, or set --max-bots N to run anyway on a saturated agent (its numbers are then not trustworthy)';
 
 /**
- * Throws a JltError when `bots` (running + new) exceed what fits: `maxBots` when an operator set it
- * (--max-bots), else the host's measured capacity.
+ * Throws a JltError when `bots` (running + new, in full chromium bots: lite and headless-shell bots
+ * count their `botCostUnits`) exceed what fits: `maxBots` when an operator set it (--max-bots), else
+ * the host's measured capacity.
  */
 export function assertCapacity(bots: number, host: HostResources, budget: BotBudget, maxBots?: number): Capacity {
   const capacity = botCapacity(host, budget);
   const allowed = maxBots ?? capacity.maxBots;
-  if (bots > allowed) {
+  if (bots > allowed + 1e-9) {
     const limit = maxBots === undefined ? capacityLimit(capacity, host, budget) : `--max-bots ${maxBots}`;
-    throw new JltError('AGENT_REFUSED', `this agent cannot run ${bots} bots: ${allowed} fit (${limit})`, { hint: CAPACITY_HINT });
+    const shown = Number.isInteger(bots) ? `${bots} bots` : `bots taking the room of ${Math.round(bots * 100) / 100} full chromium bots`;
+    throw new JltError('AGENT_REFUSED', `this agent cannot run ${shown}: ${allowed} fit (${limit})`, { hint: CAPACITY_HINT });
   }
   return { ...capacity, maxBots: allowed };
 }

@@ -1,5 +1,6 @@
 import { everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type BotBrowser, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
 import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type ContextSetup, type JoinPolicy } from './bot.js';
+import { botsCostUnits } from './bot-costs.js';
 import { BrowserPool, resolveBrowser, type BrowserPoolOptions } from './browser-pool.js';
 import { ensureFakeAudio, ensureFakeVideo } from './fake-media.js';
 import { FaroForwarder } from './faro-forwarder.js';
@@ -102,6 +103,11 @@ export class WorkerShare {
   private pool: BrowserPool | undefined;
   private ownsPool = false;
   private reserved = 0;
+  /**
+   * The browser this share's bots are costed on: its own pool's resolved browser, or chromium (one
+   * unit per bot, whatever the mode) for a pool it was given, whose browser it does not know.
+   */
+  private costedBrowser: BotBrowser = 'chromium';
   private unsubscribeCrash: (() => void) | undefined;
   private health: HealthMonitor | undefined;
   private startAt: number | undefined;
@@ -143,8 +149,9 @@ export class WorkerShare {
       this.pool = new BrowserPool({ ...this.options.poolOptions, executablePath, media: { videoPath: video?.path, audioPath: audio?.path }, logger: this.options.logger });
       this.ownsPool = true;
     }
-    this.pool.reserve(this.pending.length);
-    this.reserved = this.pending.length;
+    const units = this.costUnits(this.pending);
+    this.pool.reserve(units);
+    this.reserved = units;
     this.unsubscribeCrash = this.pool.onCrash(({ botIds }) => {
       for (const id of botIds) this.onCrash(id, 'browser crashed');
     });
@@ -176,8 +183,9 @@ export class WorkerShare {
     const fresh = bots.filter((b) => !this.running.has(b.id) && !this.pending.some((p) => p.id === b.id));
     if (this.pool !== undefined) {
       try {
-        this.pool.reserve(fresh.length);
-        this.reserved += fresh.length;
+        const units = this.costUnits(fresh);
+        this.pool.reserve(units);
+        this.reserved += units;
       } catch (error) {
         const reason = error instanceof JltError ? `${error.message}. ${error.hint ?? ''}`.trim() : String(error);
         for (const b of fresh) this.options.sink.botState(b.id, 'failed', { reason });
@@ -228,7 +236,13 @@ export class WorkerShare {
     } else {
       this.options.sink.events([{ time, kind: 'agent.browser', level: 'info', message: `bots run on ${resolved.executablePath}`, tags: this.options.tags, meta }]);
     }
+    this.costedBrowser = resolved.browser;
     return resolved.executablePath;
+  }
+
+  /** The pool capacity `bots` take, in full chromium bots, from the bench's measured costs. */
+  private costUnits(bots: readonly PlannedBot[]): number {
+    return botsCostUnits(this.costedBrowser, bots.map((bot) => bot.mode));
   }
 
   private launch(planned: PlannedBot): void {

@@ -30,14 +30,21 @@ export type AgentTopology =
   | { kind: 'local'; expectedAgents: number; maxBots: number[] }
   | { kind: 'remote'; expectedAgents: number };
 
-export function planTopology(options: Pick<RunOptions, 'agents' | 'waitAgents' | 'listen' | 'maxBots'>, plannedBots: number, logger: Logger, host: HostResources = hostResources()): AgentTopology {
+/** The plan's bots, and the room they take in full chromium bots (`botCostUnits` of each bot's browser and mode). */
+export interface PlannedRoom {
+  bots: number;
+  room: number;
+}
+
+export function planTopology(options: Pick<RunOptions, 'agents' | 'waitAgents' | 'listen' | 'maxBots'>, planned: PlannedRoom, logger: Logger, host: HostResources = hostResources()): AgentTopology {
   if (options.waitAgents !== undefined || options.listen !== undefined) return { kind: 'remote', expectedAgents: options.waitAgents ?? 1 };
   const measured = botCapacity(host, DEFAULT_BOT_BUDGET);
   const limit = capacityLimit(measured, host, DEFAULT_BOT_BUDGET);
   const total = options.maxBots ?? measured.maxBots;
-  if (plannedBots > total) {
+  if (planned.room > total + 1e-9) {
     const where = options.maxBots === undefined ? `this machine has room for ${total} (${limit})` : `--max-bots allows ${total}`;
-    throw new JltError('INVALID_ARGUMENT', `the plan has ${plannedBots} bots but ${where}`, { hint: CAPACITY_HINT });
+    const what = planned.room === planned.bots ? `${planned.bots} bots` : `${planned.bots} bots taking the room of ${Math.round(planned.room * 100) / 100} full chromium bots`;
+    throw new JltError('INVALID_ARGUMENT', `the plan has ${what} but ${where}`, { hint: CAPACITY_HINT });
   }
   if (options.maxBots !== undefined && options.maxBots > measured.maxBots) {
     logger.log('warn', `--max-bots ${options.maxBots} is more than this machine fits (${measured.maxBots}: ${limit}); its agents will be saturated and the run's numbers not trustworthy`);

@@ -12,7 +12,7 @@ import {
   type CollectOptions,
   type RunPhase,
 } from '@jlt/core';
-import { Coordinator, bridgeSourceFromTarget, startServerCollectors } from '@jlt/agents';
+import { Coordinator, botsCostUnits, bridgeSourceFromTarget, startServerCollectors } from '@jlt/agents';
 import { DEFAULT_OUTPUTS, ProgressOutput, REPORT_OUTPUT, ResultsStore, StoreOutput, SummaryOutput, builtinOutputRegistry, computeInsights } from '@jlt/reporters';
 import type { CliContext } from '../context.js';
 import { planTopology, startAgents } from './agent-topology.js';
@@ -43,7 +43,8 @@ export async function runScenario(options: RunOptions, ctx: CliContext): Promise
   const loaded = await untilInterrupted(loadScenarioFile(resolve(ctx.cwd, options.file), { env: ctx.env, targetUrl: options.targetUrl }), ctx.signal, phase);
   const { scenario, plan, thresholds } = loaded;
   registerSecrets(ctx, scenario.target.kind === 'testbed' ? undefined : scenario.target.url, scenario.collect);
-  const topology = planTopology(options, plan.bots.length, ctx.logger);
+  const room = botsCostUnits(scenario.bots.browser, plan.bots.map((bot) => bot.mode));
+  const topology = planTopology(options, { bots: plan.bots.length, room }, ctx.logger);
   const registry = builtinOutputRegistry();
   const selected = await selectOutputs(registry, {
     requests: options.outputs,
