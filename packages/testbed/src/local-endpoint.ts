@@ -1,6 +1,7 @@
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RTP_EXTENSION_URI,
   useAbsSendTime,
   useSdesMid,
   useSdesRTPStreamId,
@@ -56,7 +57,8 @@ interface Subscription {
  * The payload types and header extensions the bridge offers, as Jicofo does by default: VP8 with
  * NACK, PLI, FIR and transport-cc, opus with transport-cc, and TWCC rather than REMB for bandwidth
  * feedback. Every participant uses the same payload types, so RTP forwards without rewriting them.
- * The sdes:rtp-stream-id extension lets the bridge tell the simulcast streams apart by RID.
+ * The sdes:rtp-stream-id extension lets the bridge tell the simulcast streams apart by RID; abs-send-time
+ * on every stream gives the TWCC generator its send times.
  */
 function peerConnectionConfig(mediaAddress: string): ConstructorParameters<typeof RTCPeerConnection>[0] {
   return {
@@ -81,7 +83,7 @@ function peerConnectionConfig(mediaAddress: string): ConstructorParameters<typeo
       ],
     },
     headerExtensions: {
-      audio: [useSdesMid(), useTransportWideCC()],
+      audio: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
       video: [useSdesMid(), useSdesRTPStreamId(), useAbsSendTime(), useTransportWideCC()],
     },
     iceLite: true,
@@ -101,12 +103,12 @@ export function restrictCandidates(sdp: string, address: string): string {
 }
 
 /**
- * werift's receivers hand every packet's transport-wide sequence number to `receiverTWCC.handleTWCC`
- * once that property is set and then never build their own generator; the endpoint's generator takes
- * that place, so one generator sees the whole (bundled) transport, audio and every simulcast stream.
+ * werift's receivers build their own TWCC generator unless `receiverTWCC` is already set, and then
+ * only call its `handleTWCC`. A sink that ignores those calls keeps werift's generator out; the
+ * endpoint feeds its own from every received packet (it needs the abs-send-time too).
  */
-function installTwccGenerator(receiver: RTCRtpReceiver, generator: TwccFeedbackGenerator): void {
-  Object.defineProperty(receiver, 'receiverTWCC', { value: generator, writable: true, configurable: true });
+function disableWeriftTwcc(receiver: RTCRtpReceiver): void {
+  Object.defineProperty(receiver, 'receiverTWCC', { value: { handleTWCC: () => undefined }, writable: true, configurable: true });
 }
 
 /** werift's DTLS transport sends `packet.serialize()` of each packet; an already serialized one passes through as it is. */
@@ -171,7 +173,7 @@ export class LocalEndpoint {
       transceiver.onTrack.subscribe((track) => this.onTrack(kind, track));
     }
     this.twcc = new TwccFeedbackGenerator(rtcpSsrc, monotonicMicros);
-    for (const transceiver of this.recv.values()) installTwccGenerator(transceiver.receiver, this.twcc);
+    for (const transceiver of this.recv.values()) disableWeriftTwcc(transceiver.receiver);
     this.twccTimer = setInterval(() => this.sendTwccFeedback(), TWCC_FEEDBACK_INTERVAL_MS);
     this.pc.onTrack.subscribe((track) => {
       if (track.kind === 'audio') this.onTrack('audio', track);
@@ -411,7 +413,10 @@ export class LocalEndpoint {
     this.wiredTracks.add(track);
     const encoding = kind === 'video' ? Math.max(0, SIMULCAST_LAYERS.findIndex((l) => l.rid === track.rid)) : 0;
     const counters = this.options.counters;
-    track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+    track.onReceiveRtp.subscribe((rtp: RtpPacket, extensions) => {
+      const transportSequenceNumber: unknown = extensions?.[RTP_EXTENSION_URI.transportWideCC];
+      const absSendTime: unknown = extensions?.[RTP_EXTENSION_URI.absSendTime];
+      if (typeof transportSequenceNumber === 'number') this.twcc.record(transportSequenceNumber, typeof absSendTime === 'number' ? absSendTime : undefined);
       this.lastMediaSsrc = rtp.header.ssrc;
       counters.packetsReceived += 1;
       counters.bytesReceived += rtp.serializeSize;

@@ -44,15 +44,35 @@ describe('TWCC feedback', () => {
     expect(gen.takeFeedback(5)).toBeUndefined();
     for (const seq of [65_533, 65_535, 0]) {
       now += 500;
-      gen.handleTWCC(seq);
+      gen.record(seq);
     }
     const first = decode(gen.takeFeedback(5) ?? Buffer.alloc(0));
     expect(first).toMatchObject({ baseSequenceNumber: 65_533, packetStatusCount: 4, fbPktCount: 0 });
     expect(first.recvDeltas).toHaveLength(3);
     now += 500;
-    gen.handleTWCC(65_534); // late: already reported lost
+    gen.record(65_534); // late: already reported lost
     expect(gen.takeFeedback(5)).toBeUndefined();
-    gen.handleTWCC(1);
+    gen.record(1);
     expect(decode(gen.takeFeedback(5) ?? Buffer.alloc(0))).toMatchObject({ baseSequenceNumber: 1, packetStatusCount: 1, fbPktCount: 1 });
+  });
+
+  it('reports packets the event loop held back at their network arrival: send time plus the smallest offset', () => {
+    let now = 10_000_000;
+    const gen = new TwccFeedbackGenerator(9, () => now);
+    // abs-send-time ticks are 2^-18 s; packets sent 20 ms apart across the 64 s wrap.
+    const tick = (ms: number): number => Math.round((ms / 1000) * 262_144);
+    const start = (1 << 24) - tick(30);
+    // Sent at 0, 20, 40, 60 ms; the first handled 1 ms later, the rest held by a busy loop until 71-73 ms.
+    for (const [i, [sentMs, handledMs]] of [[0, 1], [20, 71], [40, 72], [60, 73]].entries()) {
+      now = 10_000_000 + (handledMs ?? 0) * 1000;
+      gen.record(100 + i, (start + tick(sentMs ?? 0)) % (1 << 24));
+    }
+    const fb = decode(gen.takeFeedback(5) ?? Buffer.alloc(0));
+    expect(fb.recvDeltas.slice(1).map((d) => Math.round(d.delta / 1000))).toEqual([20, 20, 20]);
+    // Without abs-send-time the handling time is all there is.
+    gen.record(104);
+    now += 5_000;
+    gen.record(105);
+    expect(decode(gen.takeFeedback(5) ?? Buffer.alloc(0)).recvDeltas.map((d) => d.delta).slice(1)).toEqual([5_000]);
   });
 });

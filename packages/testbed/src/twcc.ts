@@ -5,6 +5,15 @@
  * start bitrate. werift 0.24 generates TWCC itself, but sends it only after 10 packets, takes its
  * reference time from the previous report's last packet while truncating it to 64 ms, and writes an
  * RTCP length that drops the unpadded tail, so the testbed replaces it with this generator.
+ *
+ * Arrival times: the bridge handles packets on a JavaScript event loop it shares with the rest of a
+ * run, so the time it handles a packet carries the loop's lag (tens to hundreds of ms on a busy
+ * machine), which GoogCC reads as a queue building up and answers by cutting the bitrate: measured
+ * in a `jlt run` of 4 bots with event-loop lag p95 106 ms, every sender stayed below 130 kbps,
+ * bandwidth-limited. Loopback itself has no queue. So a packet's arrival is reported as its sender's
+ * abs-send-time plus the smallest arrival-minus-send offset seen lately: a packet the loop delayed is
+ * reported when the network delivered it, and what the feedback still carries is loss and the
+ * sender's own pacing. Packets without abs-send-time are reported when handled.
  */
 
 /** RTCP payload type of transport-layer feedback and the TWCC format. */
@@ -103,6 +112,12 @@ function encodeChunks(statuses: readonly Status[]): number[] {
 /** How often the generator reports (JVB: at least 100 ms apart, or 20 ms after a marker packet). */
 export const TWCC_FEEDBACK_INTERVAL_MS = 50;
 
+/** abs-send-time: 24 bits of 6.18 fixed-point seconds, wrapping every 64 s. */
+const ABS_SEND_TIME_WRAP = 1 << 24;
+const ABS_SEND_TIME_UNITS_PER_SECOND = 1 << 18;
+/** The smallest arrival-minus-send offset is taken over the current and the previous window of this length. */
+export const SEND_OFFSET_WINDOW_US = 5_000_000;
+
 /**
  * Records the arrival of every packet carrying a transport-wide sequence number on one transport and
  * turns them into feedback messages, each covering every sequence number since the previous one (late
@@ -113,6 +128,11 @@ export class TwccFeedbackGenerator {
   private next: number | undefined;
   private highest: number | undefined;
   private lastUnwrapped: number | undefined;
+  private lastSendTime: number | undefined;
+  private sendTimeUs = 0;
+  private offsetWindowStart: number | undefined;
+  private offsetMin = Number.POSITIVE_INFINITY;
+  private previousOffsetMin = Number.POSITIVE_INFINITY;
   private feedbackCount = 0;
   packetsReported = 0;
   feedbackSent = 0;
@@ -122,12 +142,15 @@ export class TwccFeedbackGenerator {
     private readonly nowUs: () => number,
   ) {}
 
-  /** Called with the 16-bit transport-wide sequence number of each packet as it arrives. */
-  handleTWCC(transportSequenceNumber: number): void {
+  /**
+   * Called for each packet as it is handled, with its 16-bit transport-wide sequence number and its
+   * 24-bit abs-send-time when it has one.
+   */
+  record(transportSequenceNumber: number, absSendTime?: number): void {
     const seq = this.unwrap(transportSequenceNumber);
     this.next ??= seq;
     if (seq < this.next || this.arrivals.has(seq)) return;
-    this.arrivals.set(seq, this.nowUs());
+    this.arrivals.set(seq, absSendTime === undefined ? this.nowUs() : this.networkArrival(absSendTime));
     if (this.highest === undefined || seq > this.highest) this.highest = seq;
   }
 
@@ -142,6 +165,26 @@ export class TwccFeedbackGenerator {
     this.packetsReported += arrivalsUs.length;
     this.feedbackSent += 1;
     return encodeTransportFeedback({ senderSsrc: this.senderSsrc, mediaSsrc, baseSequence: from, arrivalsUs, feedbackCount: this.feedbackCount++ });
+  }
+
+  /** The sender's send time (µs, unwrapped) plus the smallest recent arrival-minus-send offset. */
+  private networkArrival(absSendTime: number): number {
+    const now = this.nowUs();
+    if (this.lastSendTime !== undefined) {
+      let delta = (absSendTime - this.lastSendTime + ABS_SEND_TIME_WRAP) % ABS_SEND_TIME_WRAP;
+      if (delta >= ABS_SEND_TIME_WRAP / 2) delta -= ABS_SEND_TIME_WRAP;
+      this.sendTimeUs += (delta * 1_000_000) / ABS_SEND_TIME_UNITS_PER_SECOND;
+    } else {
+      this.sendTimeUs = (absSendTime * 1_000_000) / ABS_SEND_TIME_UNITS_PER_SECOND;
+    }
+    this.lastSendTime = absSendTime;
+    if (this.offsetWindowStart === undefined || now - this.offsetWindowStart >= SEND_OFFSET_WINDOW_US) {
+      this.previousOffsetMin = this.offsetMin;
+      this.offsetMin = Number.POSITIVE_INFINITY;
+      this.offsetWindowStart = now;
+    }
+    this.offsetMin = Math.min(this.offsetMin, now - this.sendTimeUs);
+    return Math.round(this.sendTimeUs + Math.min(this.offsetMin, this.previousOffsetMin));
   }
 
   private unwrap(seq: number): number {
