@@ -141,7 +141,9 @@ export class MediaSource {
 
   deliver(packet: MediaPacket): void {
     const stats = this.layerStats[packet.encoding];
-    if (stats) {
+    // Padding-only packets (Chromium probes with them on its top stream) say nothing about a layer's
+    // media; like JVB, which measures layers after terminating padding, they do not count.
+    if (stats && packet.payloadLength > 0) {
       stats.ssrc = packet.ssrc;
       stats.record(this.now(), packet.rtp.length, packet.vp8?.frameStart === true);
       if (packet.vp8?.keyframe) {
