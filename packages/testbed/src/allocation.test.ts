@@ -46,6 +46,13 @@ describe('layer allocation', () => {
     ]);
     const lastOne = allocate(sources, applyReceiverConstraints(settings, { colibriClass: 'ReceiverVideoConstraints', lastN: 1 }));
     expect(lastOne.allocations.map((a) => a.effectiveMaxHeight)).toEqual([180, 0, 0]);
+    // On-stage sources count as selected, ahead of the selected ones.
+    const staged = allocate(sources, applyReceiverConstraints(settings, { colibriClass: 'ReceiverVideoConstraints', lastN: 1, onStageSources: ['b-v0'] }));
+    expect(staged.allocations.map((a) => [a.sourceName, a.effectiveMaxHeight])).toEqual([
+      ['b-v0', 360],
+      ['c-v0', 0],
+      ['a-v0', 0],
+    ]);
   });
 
   it('an assumed bandwidth: on stage first, then everyone their lowest layer, then upgrades while it lasts', () => {
@@ -58,18 +65,18 @@ describe('layer allocation', () => {
     const roomy = allocate(sources, applyReceiverConstraints(initialAllocationSettings(), { ...base, assumedBandwidthBps: 2_000_000 }));
     // c takes 700k, a and b 150k each (1M left), then a and b climb to 400k each (500k left).
     expect(roomy.allocations.map((a) => [a.sourceName, a.target?.height])).toEqual([
+      ['c-v0', 720],
       ['a-v0', 360],
       ['b-v0', 360],
-      ['c-v0', 720],
     ]);
     const tight = allocate(sources, applyReceiverConstraints(initialAllocationSettings(), { ...base, assumedBandwidthBps: 1_000_000 }));
     expect(tight.allocations.map((a) => [a.sourceName, a.target?.height])).toEqual([
+      ['c-v0', 720],
       ['a-v0', 180],
       ['b-v0', 180],
-      ['c-v0', 720],
     ]);
     const starved = allocate(sources, applyReceiverConstraints(initialAllocationSettings(), { ...base, assumedBandwidthBps: 800_000 }));
-    expect(starved.allocations.map((a) => a.target?.height)).toEqual([undefined, undefined, 720]);
+    expect(starved.allocations.map((a) => a.target?.height)).toEqual([720, undefined, undefined]);
     expect(starved.suspended).toEqual(['a-v0', 'b-v0']);
     expect(starved.targetBps).toBe(700_000);
     expect(starved.idealBps).toBe(400_000 + 400_000 + 700_000);

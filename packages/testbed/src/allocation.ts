@@ -5,8 +5,9 @@ import type { ReceiverVideoConstraintsMessage, VideoConstraintsValue } from '@jl
  * - settings follow `AllocationSettingsWrapper`: a message changes only the fields it carries; before
  *   the first message every source is off (`initial-max-height-px` 0), and a first message without
  *   `defaultConstraints` gets maxHeight 180 (`default-max-height-px`); lastN starts at -1;
- * - `prioritize`: selected sources first (in the order given), then the others in the conference's
- *   order (JVB uses speech activity; the testbed has none and uses join order);
+ * - `prioritize`: on-stage, then selected sources first (in the order given; `BandwidthAllocator`
+ *   counts on-stage sources as selected), then the others in the conference's order (JVB uses speech
+ *   activity; the testbed has none and uses join order);
  * - `getEffectiveConstraints`: the first lastN sources (at most 50, `ssrc-limit.video`) with a non-zero
  *   constraint keep it, the rest get 0;
  * - `selectLayersForCamera` with unlimited bandwidth: the highest active layer within maxHeight, the
@@ -113,7 +114,7 @@ function effectiveLastN(lastN: number): number {
 
 /** Allocates one receiver's layers over `sources` (in the conference's order, the receiver's own excluded). */
 export function allocate(sources: readonly SourceSnapshot[], settings: AllocationSettings): Allocation {
-  const selected = settings.selectedSources;
+  const selected = [...new Set([...settings.onStageSources, ...settings.selectedSources])];
   const prioritized = [
     ...selected.flatMap((name) => sources.filter((s) => s.sourceName === name)),
     ...sources.filter((s) => !selected.includes(s.sourceName)),
