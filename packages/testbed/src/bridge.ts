@@ -7,7 +7,7 @@ import { maxConstraint } from './allocation.js';
 import { BridgeConference, type ConferenceRef, type RelayAddress } from './bridge-conference.js';
 import { createBridgeHttpServer } from './bridge-http.js';
 import type { BridgeGauges, BridgeStatsSnapshot, BridgeTotals } from './bridge-stats.js';
-import { LocalEndpoint, type TransportEvent } from './local-endpoint.js';
+import { LocalEndpoint, MEDIA_RECV_BUFFER_BYTES, type TransportEvent } from './local-endpoint.js';
 import { MediaSource, parseMediaPacket, type MediaPacket } from './media-source.js';
 import { closeServer, listen } from './net-util.js';
 import { decodeRelayPacket, encodeRelayPacket, type MediaKind } from './relay-header.js';
@@ -124,7 +124,7 @@ export class Bridge {
   }
 
   async start(): Promise<void> {
-    const socket = createSocket('udp4');
+    const socket = createSocket({ type: 'udp4', recvBufferSize: MEDIA_RECV_BUFFER_BYTES });
     socket.on('message', (msg) => this.onRelayDatagram(msg));
     socket.on('error', (error) => this.options.logger.log('warn', 'testbed: relay socket error', { bridge: this.id, error: error.message }));
     await new Promise<void>((resolve, reject) => {

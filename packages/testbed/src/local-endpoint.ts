@@ -116,6 +116,25 @@ function serializedRtcp(bytes: Buffer): RtcpPacket {
   return { serialize: () => bytes } as unknown as RtcpPacket;
 }
 
+/**
+ * Receive buffer of the bridge's UDP sockets. Node's default (the kernel's rmem_default, 208 KiB) holds
+ * under a second of one sender's simulcast at most, so an event-loop stall on a contended machine made
+ * the kernel drop packets (1003 drops in one layers e2e run), which GoogCC reads as loss and the
+ * receivers as freezes; JVB's media sockets are sized for bursts too. Linux caps it at rmem_max.
+ */
+export const MEDIA_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+interface WeriftIceSockets {
+  iceTransports: { connection: { protocols: { transport?: { socket?: { setRecvBufferSize(size: number): void } } }[] } }[];
+}
+
+/** Sizes the receive buffers of every socket werift's ICE agent bound for this PeerConnection. */
+function enlargeIceReceiveBuffers(pc: RTCPeerConnection): void {
+  for (const transport of (pc as unknown as WeriftIceSockets).iceTransports) {
+    for (const protocol of transport.connection.protocols) protocol.transport?.socket?.setRecvBufferSize(MEDIA_RECV_BUFFER_BYTES);
+  }
+}
+
 function monotonicMicros(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
@@ -179,7 +198,10 @@ export class LocalEndpoint {
       if (track.kind === 'audio') this.onTrack('audio', track);
     });
     this.pc.iceConnectionStateChange.subscribe((state) => {
-      if (state === 'connected') options.onTransportEvent('ice-succeeded');
+      if (state === 'connected') {
+        enlargeIceReceiveBuffers(this.pc);
+        options.onTransportEvent('ice-succeeded');
+      }
       if (state === 'failed') options.onTransportEvent('ice-failed');
     });
     this.pc.connectionStateChange.subscribe((state) => {
