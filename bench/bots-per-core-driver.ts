@@ -151,7 +151,8 @@ async function startScript(bots: PlannedBot[]): Promise<Running> {
     const browser = await chromium.launch({ executablePath: config.executablePath, args: [...QUICK_SCRIPT_ARGS, ...mediaArgs()] });
     browsers.push(browser);
     const page = await browser.newPage();
-    await page.goto(meetingUrlFor(target, bot, bot.id), { timeout: config.joinTimeoutMs });
+    // Playwright's default page size, with Jitsi's own tile view and last-N.
+    await page.goto(meetingUrlFor(target, bot, bot.id, { viewport: { width: 1280, height: 720 }, tileView: true }), { timeout: config.joinTimeoutMs });
     await page.fill(PREJOIN_NAME_INPUT, bot.id, { timeout: config.joinTimeoutMs });
     await page.click(PREJOIN_JOIN_BUTTON, { timeout: config.joinTimeoutMs });
     await page.waitForFunction(() => (window as unknown as { APP: { conference: { isJoined(): boolean } } }).APP.conference.isJoined(), undefined, { timeout: config.joinTimeoutMs });

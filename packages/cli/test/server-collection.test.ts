@@ -18,6 +18,10 @@ interface RunJson {
   placement: { conferences: number; splitConferences: number; mismatches: number };
 }
 
+interface DebugState {
+  conferences: Record<string, { endpoints: Record<string, { stats_id: string; bitrate_controller: { bitrate_allocator: { allocationSettings: { last_n: number; video_constraints: Record<string, string> } } } }> }>;
+}
+
 let dir: string;
 let prometheus: RunningPrometheus;
 beforeAll(async () => {
@@ -48,6 +52,11 @@ participantsPerConference: 2
 rampUp: { every: 1s }
 duration: 15s
 media: { video: { width: 320, height: 180, fps: 10 }, audio: false }
+# The second participant of each conference looks through a larger window with a last-N of 1, as
+# Jitsi URL config per bot; the bridges' /debug must show both in its receiver constraints.
+bots:
+  overrides:
+    - { participants: [1], viewport: { width: 1280, height: 720 }, tileView: false, lastN: 1 }
 collect:
   jvb: { interval: 2s }
   prometheus:
@@ -74,6 +83,30 @@ collect:
       'the run to start its testbed',
     );
     await writeFile(join(prometheus.dir, 'targets.json'), JSON.stringify([{ targets: bridges.map((b) => new URL(b.restUrl).host) }]));
+
+    // Per bot (stats_id is the bot id): its last-N and the height it asks for its one remote, on stage
+    // in a room of two: 360p in the default 640x360 window, 720p in the 1280x720 one.
+    const asked = new Map<string, string>();
+    await waitFor(
+      async () => {
+        for (const bridge of bridges) {
+          const debug = (await (await fetch(`${bridge.restUrl}/debug?full=true`)).json()) as DebugState;
+          for (const conference of Object.values(debug.conferences)) {
+            for (const endpoint of Object.values(conference.endpoints)) {
+              const settings = endpoint.bitrate_controller.bitrate_allocator.allocationSettings;
+              // JVB prints each constraint as its Kotlin toString, which the testbed writes as JSON.
+              const heights = Object.values(settings.video_constraints).map((c) => (JSON.parse(c) as { maxHeight: number }).maxHeight);
+              if (heights.length > 0) asked.set(endpoint.stats_id, `lastN ${settings.last_n}, ${heights.join('/')}p`);
+            }
+          }
+        }
+        return asked.size === 4;
+      },
+      40_000,
+      'every bot to send its receiver constraints',
+      child,
+    );
+    expect(Object.fromEntries([...asked].sort())).toEqual({ 'c01-p01': 'lastN -1, 360p', 'c01-p02': 'lastN 1, 720p', 'c02-p01': 'lastN -1, 360p', 'c02-p02': 'lastN 1, 720p' });
 
     const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 150_000))]);
     expect(code, child.output()).toBe(0);

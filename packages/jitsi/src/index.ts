@@ -18,3 +18,6 @@ export * from './page-probes.js';
 export * from './prometheus-text.js';
 export * from './jvb-prometheus.js';
 export * from './client.js';
+export * from './bridge-channel.js';
+export * from './browser/layout.js';
+export * from './browser/video-quality.js';

@@ -4,8 +4,10 @@ import { renderPrometheusMetrics } from './bridge-metrics.js';
 import { buildColibriStats } from './colibri-stats.js';
 
 /**
- * JVB's private REST surfaces for one bridge: `/colibri/stats`, `/debug`, `/debug/<confId>`,
- * `/about/health` (200 with an empty JSON body when healthy), `/about/version`, `/metrics`.
+ * JVB's private REST surfaces for one bridge: `/colibri/stats`, `/debug` (`?full=true` for every
+ * endpoint's state), `/debug/<confId>` and `/debug/<confId>/<epId>` (full unless `?full=false`, like
+ * JVB's `Debug.java`), `/about/health` (200 with an empty JSON body when healthy), `/about/version`,
+ * `/metrics`.
  */
 export function createBridgeHttpServer(bridge: Bridge): Server {
   return createServer((req, res) => {
@@ -40,11 +42,11 @@ function route(bridge: Bridge, req: IncomingMessage, res: ServerResponse): void 
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
     return;
   }
-  if (path === '/debug') return sendJson(res, 200, bridge.debugState());
-  const conferenceMatch = /^\/debug\/([0-9a-f]{16})$/.exec(path);
-  if (conferenceMatch?.[1]) {
-    const conference = bridge.conferences.get(conferenceMatch[1]);
-    if (conference) return sendJson(res, 200, bridge.conferenceDebugState(conference));
+  const full = url.searchParams.get('full');
+  if (path === '/debug') return sendJson(res, 200, bridge.debugState({ full: full === 'true' }));
+  const debugMatch = /^\/debug\/([0-9a-f]{16})(?:\/([0-9a-f]{8}))?$/.exec(path);
+  if (debugMatch?.[1]) {
+    return sendJson(res, 200, bridge.debugState({ full: full !== 'false', conferenceId: debugMatch[1], ...(debugMatch[2] ? { endpointId: debugMatch[2] } : {}) }));
   }
   sendJson(res, 404, { error: `no such resource: ${path}` });
 }

@@ -34,6 +34,7 @@ export function renderPrometheusMetrics(s: BridgeStatsSnapshot, proc: ProcessMet
   jvb('endpoints_inactive', 'gauge', 'Endpoints in inactive conferences.', g.inactiveEndpoints);
   jvb('endpoints_sending_audio', 'gauge', 'Local endpoints sending audio.', g.endpointsSendingAudio);
   jvb('endpoints_sending_video', 'gauge', 'Local endpoints sending video.', g.endpointsSendingVideo);
+  jvb('endpoints_with_suspended_sources', 'gauge', 'Local endpoints with a wanted video source suspended for lack of bandwidth.', g.endpointsWithSuspendedSources);
   jvb('largest_conference', 'gauge', 'Endpoints in the largest conference.', g.largestConference);
   jvb('conferences_with_relay', 'gauge', 'Conferences with at least one relay.', g.conferencesWithRelay);
   jvb('conferences_inactive', 'gauge', 'Conferences in which nobody sends audio or video.', g.inactiveConferences);

@@ -16,6 +16,8 @@ export interface BridgeGauges {
   receiveOnlyEndpoints: number;
   endpointsSendingAudio: number;
   endpointsSendingVideo: number;
+  /** Local endpoints whose allocation left a wanted source without a layer (JVB: suspended for bandwidth). */
+  endpointsWithSuspendedSources: number;
   rttMs: number;
   stress: number;
   rates: TrafficRates;

@@ -2,11 +2,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from '@jlt/core';
+import { AddReceiverSchema, type AddReceiverMessage, type ReceiverVideoConstraintsMessage } from '@jlt/jitsi';
+import { maxConstraint } from './allocation.js';
 import { BridgeConference, type ConferenceRef, type RelayAddress } from './bridge-conference.js';
 import { createBridgeHttpServer } from './bridge-http.js';
 import type { BridgeGauges, BridgeStatsSnapshot, BridgeTotals } from './bridge-stats.js';
-import { LocalEndpoint, type TransportEvent } from './local-endpoint.js';
-import { MediaSource } from './media-source.js';
+import { LocalEndpoint, MEDIA_RECV_BUFFER_BYTES, type TransportEvent } from './local-endpoint.js';
+import { MediaSource, parseMediaPacket, type MediaPacket } from './media-source.js';
 import { closeServer, listen } from './net-util.js';
 import { decodeRelayPacket, encodeRelayPacket, type MediaKind } from './relay-header.js';
 import type { ServerMessage } from './signalling-messages.js';
@@ -17,6 +19,12 @@ export const TESTBED_BRIDGE_VERSION = '2.3.0-jlt-testbed';
 /** JVB `videobridge.stats.interval`. */
 export const DEFAULT_STATS_INTERVAL_MS = 5_000;
 export const DEFAULT_AVERAGE_PARTICIPANT_STRESS = 0.01;
+/**
+ * How often every receiver's layers are recomputed besides the changes that trigger it at once
+ * (constraints, joins, leaves): this catches simulcast layers that start or stop (JVB reallocates on
+ * layer activity too, and at least every 5 s).
+ */
+export const REALLOCATION_INTERVAL_MS = 500;
 
 export interface BridgeOptions {
   /** Like JVB's resource/relay id, e.g. `jvb-1`. */
@@ -73,6 +81,7 @@ export class Bridge {
   private http: Server | undefined;
   private relaySocket: Socket | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
+  private allocationTimer: NodeJS.Timeout | undefined;
   private lastCounters: TrafficCounters = emptyTrafficCounters();
   private lastSampleAt: number;
   private rates: TrafficRates = zeroRates();
@@ -115,7 +124,7 @@ export class Bridge {
   }
 
   async start(): Promise<void> {
-    const socket = createSocket('udp4');
+    const socket = createSocket({ type: 'udp4', recvBufferSize: MEDIA_RECV_BUFFER_BYTES });
     socket.on('message', (msg) => this.onRelayDatagram(msg));
     socket.on('error', (error) => this.options.logger.log('warn', 'testbed: relay socket error', { bridge: this.id, error: error.message }));
     await new Promise<void>((resolve, reject) => {
@@ -130,12 +139,16 @@ export class Bridge {
     this.http = createBridgeHttpServer(this);
     this.restPort = await listen(this.http, this.options.httpHost, this.options.httpPort ?? 0);
     this.statsTimer = setInterval(() => void this.sample(), this.options.statsIntervalMs);
+    this.allocationTimer = setInterval(() => {
+      for (const conference of this.conferences.values()) this.reallocate(conference);
+    }, REALLOCATION_INTERVAL_MS);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.allocationTimer) clearInterval(this.allocationTimer);
     for (const conference of [...this.conferences.values()]) {
       for (const id of [...conference.endpoints.keys()]) await this.expireEndpoint(conference.ref.id, id);
     }
@@ -161,16 +174,29 @@ export class Bridge {
       logger: this.options.logger,
       onTransportEvent: (event) => this.onTransportEvent(event),
       onFailure: allocation.onFailure,
+      now: this.now,
     });
     for (const source of conference.allSources()) endpoint.subscribe(source, false);
     for (const source of endpoint.sources.values()) {
-      source.addSink((rtp) => this.relayToOtherBridges(conference, source, rtp));
+      source.addSink((packet) => this.relayToOtherBridges(conference, source, packet));
       for (const other of conference.endpoints.values()) other.subscribe(source);
     }
     conference.endpoints.set(endpoint.id, endpoint);
+    conference.noteEndpoint(endpoint.id);
     this.totals.endpointsCreated += 1;
     endpoint.requestNegotiation();
+    this.reallocate(conference);
     return endpoint;
+  }
+
+  /** A page's `ReceiverVideoConstraints`; false when the endpoint is not on this bridge. */
+  setReceiverConstraints(conferenceId: string, endpointId: string, message: ReceiverVideoConstraintsMessage): boolean {
+    const conference = this.conferences.get(conferenceId);
+    const endpoint = conference?.endpoints.get(endpointId);
+    if (!conference || !endpoint) return false;
+    endpoint.setReceiverConstraints(message);
+    this.reallocate(conference);
+    return true;
   }
 
   getEndpoint(conferenceId: string, endpointId: string): LocalEndpoint | undefined {
@@ -183,12 +209,15 @@ export class Bridge {
     const endpoint = conference?.endpoints.get(endpointId);
     if (!conference || !endpoint) return;
     conference.endpoints.delete(endpointId);
+    conference.forgetEndpoint(endpointId);
     this.totals.keyframesFromClosedEndpoints += endpoint.keyframesReceived;
     for (const kind of endpoint.sources.keys()) {
       for (const other of conference.endpoints.values()) other.unsubscribe(endpointId, kind);
     }
+    for (const source of endpoint.sources.values()) conference.remoteReceivers.delete(source.sourceName);
     await endpoint.close();
     if (conference.endpoints.size === 0) this.expireConference(conference);
+    else this.reallocate(conference);
   }
 
   /** Makes an endpoint of another bridge visible here; its media arrives over the relay. */
@@ -197,15 +226,21 @@ export class Bridge {
     if (!conference || conference.relayed.has(endpointId) || conference.endpoints.has(endpointId)) return;
     const sources = new Map<MediaKind, MediaSource>();
     for (const kind of kinds) {
-      const source = new MediaSource(endpointId, kind, { type: 'relayed', bridgeId: ownerBridgeId }, () =>
-        this.sendRelayKeyframeRequest(conference, ownerBridgeId, endpointId, kind),
+      const source = new MediaSource(
+        endpointId,
+        kind,
+        { type: 'relayed', bridgeId: ownerBridgeId },
+        (request) => this.sendRelayKeyframeRequest(conference, ownerBridgeId, endpointId, kind, request.encoding),
+        this.now,
       );
       sources.set(kind, source);
     }
     conference.relayed.set(endpointId, { bridgeId: ownerBridgeId, sources });
+    conference.noteEndpoint(endpointId);
     for (const source of sources.values()) {
       for (const endpoint of conference.endpoints.values()) endpoint.subscribe(source);
     }
+    this.reallocate(conference);
   }
 
   removeRelayedEndpoint(conferenceId: string, endpointId: string): void {
@@ -213,10 +248,13 @@ export class Bridge {
     const relayed = conference?.relayed.get(endpointId);
     if (!conference || !relayed) return;
     conference.relayed.delete(endpointId);
+    conference.forgetEndpoint(endpointId);
     for (const [kind, source] of relayed.sources) {
       for (const endpoint of conference.endpoints.values()) endpoint.unsubscribe(endpointId, kind);
+      conference.sentAddReceiver.delete(source.sourceName);
       source.close();
     }
+    this.reallocate(conference);
   }
 
   /** Sets the other bridges this conference's local media is relayed to (and accepted from). */
@@ -224,17 +262,73 @@ export class Bridge {
     const conference = this.conferences.get(conferenceId);
     if (!conference) return;
     const wanted = new Map(relays.filter((r) => r.bridgeId !== this.id).map((r) => [r.bridgeId, r]));
-    for (const id of [...conference.relays.keys()]) if (!wanted.has(id)) conference.relays.delete(id);
+    for (const id of [...conference.relays.keys()]) {
+      if (wanted.has(id)) continue;
+      conference.relays.delete(id);
+      for (const byBridge of conference.remoteReceivers.values()) byBridge.delete(id);
+    }
     for (const [id, relay] of wanted) {
-      if (!conference.relays.has(id)) this.totals.relaysCreated += 1;
+      if (!conference.relays.has(id)) {
+        this.totals.relaysCreated += 1;
+        // A new relay learns what this bridge's receivers want of the sources it owns afresh.
+        for (const relayed of conference.relayed.values()) {
+          if (relayed.bridgeId !== id) continue;
+          for (const source of relayed.sources.values()) conference.sentAddReceiver.delete(source.sourceName);
+        }
+      }
       conference.relays.set(id, relay);
+    }
+    this.reallocate(conference);
+  }
+
+  /**
+   * Recomputes every local receiver's layers, then what each source's sender is asked for: local
+   * senders get JVB's `SenderSourceConstraints` (the highest effective maxHeight over local receivers
+   * and other bridges' `AddReceiver`), and the bridges owning relayed sources get an `AddReceiver`
+   * with the highest this bridge's receivers want, when it changed.
+   */
+  reallocate(conference: BridgeConference): void {
+    const sources = conference.videoSources();
+    const wanted = new Map<string, Map<string, number>>();
+    const want = (sourceName: string, receiver: string, maxHeight: number): void => {
+      let byReceiver = wanted.get(sourceName);
+      if (!byReceiver) wanted.set(sourceName, (byReceiver = new Map<string, number>()));
+      byReceiver.set(receiver, maxHeight);
+    };
+    for (const endpoint of conference.endpoints.values()) {
+      for (const [sourceName, maxHeight] of endpoint.reallocate(sources)) want(sourceName, endpoint.id, maxHeight);
+    }
+    for (const [sourceName, byBridge] of conference.remoteReceivers) for (const [bridgeId, maxHeight] of byBridge) want(sourceName, bridgeId, maxHeight);
+    for (const endpoint of conference.endpoints.values()) {
+      const video = endpoint.sources.get('video');
+      if (video) endpoint.setReceiverConstraintsOfSource(video.sourceName, wanted.get(video.sourceName) ?? new Map<string, number>());
+    }
+    for (const relayed of conference.relayed.values()) {
+      const video = relayed.sources.get('video');
+      if (!video) continue;
+      const byReceiver = wanted.get(video.sourceName);
+      if (!byReceiver && !conference.sentAddReceiver.has(video.sourceName)) continue;
+      const maxHeight = maxConstraint(byReceiver?.values() ?? []);
+      if (conference.sentAddReceiver.get(video.sourceName) === maxHeight) continue;
+      if (this.sendAddReceiver(conference, relayed.bridgeId, video, maxHeight)) conference.sentAddReceiver.set(video.sourceName, maxHeight);
     }
   }
 
-  /** The JVB `/debug` view: conferences with their local endpoints and relays. */
-  debugState(): Record<string, unknown> {
+  /**
+   * The JVB `/debug` view: conferences with their local endpoints and relays. In short mode an
+   * endpoint maps to its stats id; in full mode (`?full=true`, `/debug/<conference>`) to its state:
+   * the constraints its receivers ask of it, its allocation and forwarded layers. `conferenceId` and
+   * `endpointId` narrow it down like JVB's `/debug/{confId}/{epId}`; an unknown conference maps to
+   * `"null"`, as in JVB.
+   */
+  debugState(options: { full?: boolean; conferenceId?: string; endpointId?: string } = {}): Record<string, unknown> {
     const conferences: Record<string, unknown> = {};
-    for (const [id, conference] of this.conferences) conferences[id] = this.conferenceDebugState(conference);
+    if (options.conferenceId === undefined) {
+      for (const [id, conference] of this.conferences) conferences[id] = this.conferenceDebugState(conference, options.full ?? false);
+    } else {
+      const conference = this.conferences.get(options.conferenceId);
+      conferences[options.conferenceId] = conference ? this.conferenceDebugState(conference, options.full ?? true, options.endpointId) : 'null';
+    }
     return {
       shutdown_state: 'RUNNING',
       drain: false,
@@ -248,15 +342,32 @@ export class Bridge {
     };
   }
 
-  conferenceDebugState(conference: BridgeConference): Record<string, unknown> {
+  private conferenceDebugState(conference: BridgeConference, full: boolean, endpointId?: string): Record<string, unknown> {
+    const endpoints = [...conference.endpoints.values()].filter((e) => endpointId === undefined || e.id === endpointId);
     return {
       id: conference.ref.id,
       rtcstatsEnabled: false,
       name: conference.ref.name,
       meeting_id: conference.ref.meetingId,
-      endpoints: Object.fromEntries([...conference.endpoints.values()].map((e) => [e.id, e.displayName || e.id])),
-      relays: Object.fromEntries([...conference.relays.values()].map((r) => [r.relayId, r.relayId])),
+      ...(full ? { expired: false, creation_time: conference.createdAt } : {}),
+      endpoints: Object.fromEntries(endpoints.map((e) => [e.id, full ? e.debugState() : e.displayName || e.id])),
+      relays: Object.fromEntries(
+        [...conference.relays.values()].map((r) => [
+          r.relayId,
+          full ? { id: r.relayId, add_receiver: this.remoteWantsOf(conference, r.bridgeId) } : r.relayId,
+        ]),
+      ),
     };
+  }
+
+  /** What a relay's bridge asked of this bridge's sources (`AddReceiver`), source name → maxHeight. */
+  private remoteWantsOf(conference: BridgeConference, bridgeId: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [sourceName, byBridge] of conference.remoteReceivers) {
+      const h = byBridge.get(bridgeId);
+      if (h !== undefined) out[sourceName] = h;
+    }
+    return out;
   }
 
   /** Recomputes gauges now (the timer does it every stats interval). */
@@ -311,6 +422,7 @@ export class Bridge {
       receiveOnlyEndpoints: 0,
       endpointsSendingAudio: 0,
       endpointsSendingVideo: 0,
+      endpointsWithSuspendedSources: 0,
       rttMs: this.rttMs,
       stress: this.stress,
       rates: this.rates,
@@ -336,6 +448,7 @@ export class Bridge {
         if (e.isSendingAudio) g.endpointsSendingAudio += 1;
         if (e.isSendingVideo) g.endpointsSendingVideo += 1;
         if (!e.isSendingAudio && !e.isSendingVideo) g.receiveOnlyEndpoints += 1;
+        if (e.hasSuspendedSources) g.endpointsWithSuspendedSources += 1;
       }
     }
     return g;
@@ -391,11 +504,12 @@ export class Bridge {
     else this.totals.endpointsDisconnected += 1;
   }
 
-  private relayToOtherBridges(conference: BridgeConference, source: MediaSource, rtp: Buffer): void {
+  /** Like JVB's relays, every packet of every simulcast encoding goes to every other bridge of the conference. */
+  private relayToOtherBridges(conference: BridgeConference, source: MediaSource, packet: MediaPacket): void {
     if (conference.relays.size === 0 || !this.relaySocket) return;
     const datagram = encodeRelayPacket(
-      { type: 'rtp', kind: source.kind, conferenceId: conference.ref.id, endpointId: source.endpointId },
-      rtp,
+      { type: 'rtp', kind: source.kind, conferenceId: conference.ref.id, endpointId: source.endpointId, encoding: packet.encoding },
+      packet.rtp,
     );
     for (const relay of conference.relays.values()) {
       this.counters.relayPacketsSent += 1;
@@ -404,11 +518,29 @@ export class Bridge {
     }
   }
 
-  private sendRelayKeyframeRequest(conference: BridgeConference, ownerBridgeId: string, endpointId: string, kind: MediaKind): void {
+  private sendRelayKeyframeRequest(conference: BridgeConference, ownerBridgeId: string, endpointId: string, kind: MediaKind, encoding: number | undefined): void {
     const relay = conference.relays.get(ownerBridgeId);
     if (!relay || !this.relaySocket) return;
-    const datagram = encodeRelayPacket({ type: 'keyframe-request', kind, conferenceId: conference.ref.id, endpointId });
+    const datagram = encodeRelayPacket({ type: 'keyframe-request', kind, conferenceId: conference.ref.id, endpointId, encoding: encoding ?? 0 });
     this.relaySocket.send(datagram, relay.port, relay.address);
+  }
+
+  /** JVB's `AddReceiver` over the relay to the bridge that owns `source`; false when there is no relay to it yet. */
+  private sendAddReceiver(conference: BridgeConference, ownerBridgeId: string, source: MediaSource, maxHeight: number): boolean {
+    const relay = conference.relays.get(ownerBridgeId);
+    if (!relay || !this.relaySocket) return false;
+    const message: AddReceiverMessage = {
+      colibriClass: 'AddReceiver',
+      bridgeId: this.id,
+      sourceName: source.sourceName,
+      videoConstraints: { maxHeight, maxFrameRate: -1 },
+    };
+    const datagram = encodeRelayPacket(
+      { type: 'message', kind: 'video', conferenceId: conference.ref.id, endpointId: source.endpointId, encoding: 0 },
+      Buffer.from(JSON.stringify(message)),
+    );
+    this.relaySocket.send(datagram, relay.port, relay.address);
+    return true;
   }
 
   private onRelayDatagram(datagram: Buffer): void {
@@ -418,14 +550,38 @@ export class Bridge {
     const conference = this.conferences.get(header.conferenceId);
     if (!conference) return;
     if (header.type === 'keyframe-request') {
-      conference.endpoints.get(header.endpointId)?.sources.get(header.kind)?.requestKeyframe();
+      conference.endpoints.get(header.endpointId)?.sources.get(header.kind)?.requestKeyframe(header.encoding);
+      return;
+    }
+    if (header.type === 'message') {
+      this.onRelayMessage(conference, packet.payload);
       return;
     }
     const source = conference.relayed.get(header.endpointId)?.sources.get(header.kind);
     if (!source) return;
     this.counters.relayPacketsReceived += 1;
     this.counters.relayBytesReceived += datagram.length;
-    source.deliver(packet.payload);
+    const media = parseMediaPacket(packet.payload, header.kind, header.encoding);
+    if (media) source.deliver(media);
+  }
+
+  /** An `AddReceiver` from another bridge of the conference about one of this bridge's sources; anything else is dropped. */
+  private onRelayMessage(conference: BridgeConference, payload: Buffer): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const parsed = AddReceiverSchema.safeParse(value);
+    if (!parsed.success || !conference.relays.has(parsed.data.bridgeId)) return;
+    const { sourceName, bridgeId, videoConstraints } = parsed.data;
+    const owned = [...conference.endpoints.values()].some((e) => e.sources.get('video')?.sourceName === sourceName);
+    if (!owned) return;
+    let byBridge = conference.remoteReceivers.get(sourceName);
+    if (!byBridge) conference.remoteReceivers.set(sourceName, (byBridge = new Map<string, number>()));
+    byBridge.set(bridgeId, videoConstraints.maxHeight);
+    this.reallocate(conference);
   }
 }
 

@@ -10,7 +10,7 @@ function snapshot(relayId: string | undefined): BridgeStatsSnapshot {
     gauges: {
       conferences: 1, endpoints: 3, localEndpoints: 2, relayedEndpoints: 1, largestConference: 3, conferencesWithRelay: 1,
       inactiveConferences: 0, p2pConferences: 0, inactiveEndpoints: 0, localActiveEndpoints: 2, receiveOnlyEndpoints: 0,
-      endpointsSendingAudio: 2, endpointsSendingVideo: 2, rttMs: 1.5, stress: 0.25, threads: 12,
+      endpointsSendingAudio: 2, endpointsSendingVideo: 2, endpointsWithSuspendedSources: 1, rttMs: 1.5, stress: 0.25, threads: 12,
       rates: { ...zeroRates(), bitrateDownloadBps: 812_400, bitrateUploadBps: 1_600_000, relayBitrateSendBps: 400_000 },
     },
     totals: {
@@ -31,7 +31,7 @@ describe('buildColibriStats', () => {
 
   it('uses JVB units: bit_rate_* in kbps, octo bitrates in bps', () => {
     const stats = buildColibriStats(snapshot('jvb-1'));
-    expect(stats).toMatchObject({ bit_rate_download: 812, bit_rate_upload: 1600, octo_send_bitrate: 400_000, local_endpoints: 2, endpoints: 3, octo_endpoints: 1, stress_level: 0.25 });
+    expect(stats).toMatchObject({ bit_rate_download: 812, bit_rate_upload: 1600, octo_send_bitrate: 400_000, local_endpoints: 2, endpoints: 3, octo_endpoints: 1, stress_level: 0.25, endpoints_with_suspended_sources: 1 });
   });
 
   it('reports relay_id only when relaying, like JVB', () => {

@@ -44,7 +44,7 @@ export function buildColibriStats(s: BridgeStatsSnapshot): ColibriStats {
     octo_receive_packet_rate: Math.round(r.relayPacketRateReceive),
     octo_send_bitrate: Math.round(r.relayBitrateSendBps),
     octo_send_packet_rate: Math.round(r.relayPacketRateSend),
-    endpoints_with_suspended_sources: 0,
+    endpoints_with_suspended_sources: g.endpointsWithSuspendedSources,
     total_conferences_created: t.conferencesCreated,
     total_conferences_completed: t.conferencesCompleted,
     total_conference_seconds: Math.round(t.conferenceSeconds),

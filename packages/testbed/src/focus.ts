@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@jlt/core';
+import type { ReceiverVideoConstraintsMessage } from '@jlt/jitsi';
 import type { Bridge } from './bridge.js';
 import type { ConferenceRef } from './bridge-conference.js';
 import {
@@ -156,6 +157,11 @@ export class Focus {
   answer(participant: Participant, sdp: string): boolean {
     const endpoint = this.bridges.get(participant.bridgeId)?.getEndpoint(participant.conferenceId, participant.endpointId);
     return endpoint?.handleAnswer(sdp) ?? false;
+  }
+
+  /** A page's bridge-channel message goes to its endpoint on its bridge (JVB gets it over the data channel). */
+  bridgeChannelMessage(participant: Participant, message: ReceiverVideoConstraintsMessage): void {
+    this.bridges.get(participant.bridgeId)?.setReceiverConstraints(participant.conferenceId, participant.endpointId, message);
   }
 
   /** Which bridge each participant of a room is on (like Jicofo's colibri session manager). */

@@ -1,20 +1,28 @@
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RTP_EXTENSION_URI,
   useAbsSendTime,
   useSdesMid,
+  useSdesRTPStreamId,
   useTransportWideCC,
   type MediaStreamTrack,
   type RTCDtlsTransport,
+  type RTCRtpReceiver,
   type RTCRtpTransceiver,
   type RtcpPacket,
   type RtpPacket,
 } from 'werift';
 import type { Logger } from '@jlt/core';
-import { MediaSource, sourceKey } from './media-source.js';
+import { SIMULCAST_LAYERS, type ReceiverVideoConstraintsMessage } from '@jlt/jitsi';
+import { allocate, applyReceiverConstraints, initialAllocationSettings, maxConstraint, type Allocation, type AllocationSettings } from './allocation.js';
+import { endpointDebugState } from './endpoint-debug.js';
+import { MediaSource, parseMediaPacket, sourceKey } from './media-source.js';
 import type { MediaKind } from './relay-header.js';
 import type { ServerMessage, SourceInfo } from './signalling-messages.js';
 import type { TrafficCounters } from './traffic-counters.js';
+import { TWCC_FEEDBACK_INTERVAL_MS, TwccFeedbackGenerator } from './twcc.js';
+import { VideoForwarder } from './video-forwarder.js';
 
 /** How long the bridge waits for the page's answer to one offer before giving up on the endpoint. */
 export const ANSWER_TIMEOUT_MS = 15_000;
@@ -34,15 +42,24 @@ export interface LocalEndpointOptions {
   onTransportEvent: (event: TransportEvent) => void;
   /** Called when negotiation with the page fails for good; the owner expires the endpoint. */
   onFailure: (reason: string) => void;
+  now?: () => number;
 }
 
 interface Subscription {
   source: MediaSource;
   transceiver: RTCRtpTransceiver;
   removeSink: () => void;
+  /** Video only: picks and rewrites this receiver's layer of the source. */
+  forwarder: VideoForwarder | undefined;
 }
 
-/** The payload types the bridge offers; every participant uses the same, so RTP forwards unchanged. */
+/**
+ * The payload types and header extensions the bridge offers, as Jicofo does by default: VP8 with
+ * NACK, PLI, FIR and transport-cc, opus with transport-cc, and TWCC rather than REMB for bandwidth
+ * feedback. Every participant uses the same payload types, so RTP forwards without rewriting them.
+ * The sdes:rtp-stream-id extension lets the bridge tell the simulcast streams apart by RID; abs-send-time
+ * on every stream gives the TWCC generator its send times.
+ */
 function peerConnectionConfig(mediaAddress: string): ConstructorParameters<typeof RTCPeerConnection>[0] {
   return {
     codecs: {
@@ -53,6 +70,7 @@ function peerConnectionConfig(mediaAddress: string): ConstructorParameters<typeo
           channels: 2,
           payloadType: 111,
           parameters: 'minptime=10;useinbandfec=1',
+          rtcpFeedback: [{ type: 'transport-cc' }],
         }),
       ],
       video: [
@@ -65,8 +83,8 @@ function peerConnectionConfig(mediaAddress: string): ConstructorParameters<typeo
       ],
     },
     headerExtensions: {
-      audio: [useSdesMid()],
-      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      audio: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      video: [useSdesMid(), useSdesRTPStreamId(), useAbsSendTime(), useTransportWideCC()],
     },
     iceLite: true,
     iceUseIpv4: true,
@@ -85,9 +103,47 @@ export function restrictCandidates(sdp: string, address: string): string {
 }
 
 /**
+ * werift's receivers build their own TWCC generator unless `receiverTWCC` is already set, and then
+ * only call its `handleTWCC`. A sink that ignores those calls keeps werift's generator out; the
+ * endpoint feeds its own from every received packet (it needs the abs-send-time too).
+ */
+function disableWeriftTwcc(receiver: RTCRtpReceiver): void {
+  Object.defineProperty(receiver, 'receiverTWCC', { value: { handleTWCC: () => undefined }, writable: true, configurable: true });
+}
+
+/** werift's DTLS transport sends `packet.serialize()` of each packet; an already serialized one passes through as it is. */
+function serializedRtcp(bytes: Buffer): RtcpPacket {
+  return { serialize: () => bytes } as unknown as RtcpPacket;
+}
+
+/**
+ * Receive buffer of the bridge's UDP sockets. Node's default (the kernel's rmem_default, 208 KiB) holds
+ * under a second of one sender's simulcast at most, so an event-loop stall on a contended machine made
+ * the kernel drop packets (1003 drops in one layers e2e run), which GoogCC reads as loss and the
+ * receivers as freezes; JVB's media sockets are sized for bursts too. Linux caps it at rmem_max.
+ */
+export const MEDIA_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+interface WeriftIceSockets {
+  iceTransports: { connection: { protocols: { transport?: { socket?: { setRecvBufferSize(size: number): void } } }[] } }[];
+}
+
+/** Sizes the receive buffers of every socket werift's ICE agent bound for this PeerConnection. */
+function enlargeIceReceiveBuffers(pc: RTCPeerConnection): void {
+  for (const transport of (pc as unknown as WeriftIceSockets).iceTransports) {
+    for (const protocol of transport.connection.protocols) protocol.transport?.socket?.setRecvBufferSize(MEDIA_RECV_BUFFER_BYTES);
+  }
+}
+
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
  * One participant's PeerConnection on a bridge. The bridge is always the offerer: it receives the
- * participant's audio/video on recvonly transceivers and forwards every other source on its own
- * sendonly transceiver, re-offering whenever sources come or go. Negotiations are serialized.
+ * participant's audio and simulcast video (RIDs 1, 2, 3) on recvonly transceivers, answers with TWCC
+ * feedback, and forwards every other source on its own sendonly transceiver, video through a
+ * {@link VideoForwarder} that the receiver's allocation steers. Negotiations are serialized.
  */
 export class LocalEndpoint {
   readonly id: string;
@@ -95,40 +151,65 @@ export class LocalEndpoint {
   readonly sources = new Map<MediaKind, MediaSource>();
   private readonly pc: RTCPeerConnection;
   private readonly recv = new Map<MediaKind, RTCRtpTransceiver>();
-  private readonly receivedSsrc = new Map<MediaKind, number>();
   private readonly wiredTracks = new WeakSet<MediaStreamTrack>();
   private readonly wiredTransports = new WeakSet<RTCDtlsTransport>();
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly twcc: TwccFeedbackGenerator;
+  private readonly twccTimer: NodeJS.Timeout;
+  private readonly now: () => number;
+  private lastMediaSsrc = 0;
+  private settings: AllocationSettings = initialAllocationSettings();
+  private lastAllocation: Allocation | undefined;
+  private forwardedSources: string[] = [];
+  /** What receivers ask of each of this endpoint's sources: source name → receiver (endpoint or bridge id) → maxHeight. */
+  private readonly receiverConstraints = new Map<string, Map<string, number>>();
+  /** The last `SenderSourceConstraints` maxHeight sent per source. */
+  private readonly sentSenderConstraints = new Map<string, number>();
   private negotiating: Promise<void> | undefined;
   private negotiationQueued = false;
   private pendingAnswer: { resolve(sdp: string): void; reject(error: Error): void } | undefined;
   private closed = false;
   private connected = false;
   readonly mediaReceived: Record<MediaKind, number> = { audio: 0, video: 0 };
-  keyframesReceived = 0;
 
   constructor(private readonly options: LocalEndpointOptions) {
     this.id = options.id;
     this.displayName = options.displayName;
+    this.now = options.now ?? Date.now;
     this.pc = new RTCPeerConnection(peerConnectionConfig(options.mediaAddress));
     // Every offer has an audio and a video section, whatever the participant sends (as Jicofo's
     // session-initiate always has both contents): an offer without any is not BUNDLEd, so a
     // receive-only page (max-bundle) that joins before any sender rejected it, never answered, and
     // was expired after ANSWER_TIMEOUT_MS with its later renegotiations queued behind that offer.
     const sends: Record<MediaKind, boolean> = { audio: options.sendAudio, video: options.sendVideo };
+    let rtcpSsrc = 0;
     for (const kind of ['audio', 'video'] as const) {
-      this.recv.set(kind, this.pc.addTransceiver(kind, { direction: 'recvonly' }));
-      if (sends[kind]) this.sources.set(kind, new MediaSource(options.id, kind, { type: 'local' }, () => this.sendPli(kind)));
+      const transceiver =
+        kind === 'video'
+          ? this.pc.addTransceiver('video', { direction: 'recvonly', simulcast: SIMULCAST_LAYERS.map((l) => ({ rid: l.rid, direction: 'recv' as const })) })
+          : this.pc.addTransceiver('audio', { direction: 'recvonly' });
+      this.recv.set(kind, transceiver);
+      rtcpSsrc ||= transceiver.receiver.rtcpSsrc;
+      if (sends[kind]) this.sources.set(kind, new MediaSource(options.id, kind, { type: 'local' }, (request) => this.sendPli(kind, request.ssrc), this.now));
+      transceiver.onTrack.subscribe((track) => this.onTrack(kind, track));
     }
-    this.pc.onTrack.subscribe((track) => this.onTrack(track));
+    this.twcc = new TwccFeedbackGenerator(rtcpSsrc, monotonicMicros);
+    for (const transceiver of this.recv.values()) disableWeriftTwcc(transceiver.receiver);
+    this.twccTimer = setInterval(() => this.sendTwccFeedback(), TWCC_FEEDBACK_INTERVAL_MS);
+    this.pc.onTrack.subscribe((track) => {
+      if (track.kind === 'audio') this.onTrack('audio', track);
+    });
     this.pc.iceConnectionStateChange.subscribe((state) => {
-      if (state === 'connected') options.onTransportEvent('ice-succeeded');
+      if (state === 'connected') {
+        enlargeIceReceiveBuffers(this.pc);
+        options.onTransportEvent('ice-succeeded');
+      }
       if (state === 'failed') options.onTransportEvent('ice-failed');
     });
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected' && !this.connected) {
         this.connected = true;
-        for (const sub of this.subscriptions.values()) sub.source.requestKeyframe();
+        for (const sub of this.subscriptions.values()) sub.source.requestKeyframe(sub.forwarder?.targetEncoding);
       }
       if (state === 'failed') options.onTransportEvent('dtls-failed');
       if (state === 'disconnected') options.onTransportEvent('disconnected');
@@ -143,25 +224,37 @@ export class LocalEndpoint {
     return this.mediaReceived.video > 0;
   }
 
+  get keyframesReceived(): number {
+    return this.sources.get('video')?.keyframesReceived ?? 0;
+  }
+
   get subscribedSourceKeys(): string[] {
     return [...this.subscriptions.keys()];
   }
 
-  /** Starts forwarding `source` to this participant; renegotiates. */
+  /** Whether the last allocation left a wanted source without any layer for lack of bandwidth. */
+  get hasSuspendedSources(): boolean {
+    return (this.lastAllocation?.suspended.length ?? 0) > 0;
+  }
+
+  /** Starts forwarding `source` to this participant (video only once its allocation picks a layer); renegotiates. */
   subscribe(source: MediaSource, renegotiate = true): void {
     if (this.closed || source.endpointId === this.id || this.subscriptions.has(source.key)) return;
     const transceiver = this.pc.addTransceiver(source.kind, { direction: 'sendonly' });
     const sender = transceiver.sender;
     const counters = this.options.counters;
-    const removeSink = source.addSink((rtp) => {
+    const forwarder = source.kind === 'video' ? new VideoForwarder() : undefined;
+    const removeSink = source.addSink((packet) => {
       if (sender.dtlsTransport?.state !== 'connected') return;
+      const rtp = forwarder ? forwarder.forward(packet, this.now()) : packet.rtp;
+      if (!rtp) return;
       counters.packetsSent += 1;
       counters.bytesSent += rtp.length;
       sender.sendRtp(rtp).catch((error: unknown) => {
         this.options.logger.log('debug', 'testbed: forwarding RTP failed', { endpoint: this.id, error: String(error) });
       });
     });
-    this.subscriptions.set(source.key, { source, transceiver, removeSink });
+    this.subscriptions.set(source.key, { source, transceiver, removeSink, forwarder });
     if (renegotiate) this.requestNegotiation();
   }
 
@@ -174,6 +267,54 @@ export class LocalEndpoint {
     this.subscriptions.delete(key);
     sub.transceiver.setDirection('inactive');
     if (renegotiate) this.requestNegotiation();
+  }
+
+  /** Applies the page's `ReceiverVideoConstraints`; the bridge reallocates afterwards. */
+  setReceiverConstraints(message: ReceiverVideoConstraintsMessage): void {
+    this.settings = applyReceiverConstraints(this.settings, message);
+  }
+
+  /**
+   * Recomputes which layer of each subscribed video source this receiver gets; `sources` are the
+   * conference's video sources in priority order. Requests a keyframe wherever a forwarder waits for
+   * one, tells the page when the forwarded set changes, and returns the effective maxHeight per
+   * source (what the senders' constraints are made of).
+   */
+  reallocate(sources: readonly MediaSource[]): Map<string, number> {
+    const subscribed = sources.filter((s) => s.kind === 'video' && this.subscriptions.has(s.key));
+    const allocation = allocate(
+      subscribed.map((s) => ({ sourceName: s.sourceName, endpointId: s.endpointId, layers: s.layers() })),
+      this.settings,
+    );
+    this.lastAllocation = allocation;
+    const effective = new Map<string, number>();
+    allocation.allocations.forEach((a, i) => {
+      const source = subscribed[i];
+      const forwarder = source ? this.subscriptions.get(source.key)?.forwarder : undefined;
+      effective.set(a.sourceName, a.effectiveMaxHeight);
+      if (!source || !forwarder) return;
+      forwarder.setTarget(a.target?.encoding);
+      if (forwarder.needsKeyframe) source.requestKeyframe(forwarder.targetEncoding);
+    });
+    const forwarded = allocation.allocations.filter((a) => a.target).map((a) => a.sourceName);
+    if (forwarded.join() !== this.forwardedSources.join()) {
+      this.forwardedSources = forwarded;
+      this.options.signal({ type: 'bridge-channel', message: { colibriClass: 'ForwardedSources', forwardedSources: forwarded } });
+    }
+    return effective;
+  }
+
+  /**
+   * Records what the receivers (`receiverId` → maxHeight, -1 unlimited) ask of this endpoint's
+   * `sourceName` and sends the page a `SenderSourceConstraints` when the highest of them changed.
+   */
+  setReceiverConstraintsOfSource(sourceName: string, byReceiver: Map<string, number>): void {
+    this.receiverConstraints.set(sourceName, byReceiver);
+    const max = maxConstraint(byReceiver.values());
+    if (byReceiver.size === 0 && !this.sentSenderConstraints.has(sourceName)) return;
+    if (this.sentSenderConstraints.get(sourceName) === max) return;
+    this.sentSenderConstraints.set(sourceName, max);
+    this.options.signal({ type: 'bridge-channel', message: { colibriClass: 'SenderSourceConstraints', sourceName, maxHeight: max } });
   }
 
   /** Queues an offer/answer round; rounds never overlap, and changes made meanwhile coalesce. */
@@ -223,9 +364,25 @@ export class LocalEndpoint {
     return samples.length > 0 ? samples.reduce((a, b) => a + b, 0) / samples.length : undefined;
   }
 
+  /** JVB's per-endpoint `/debug` state (full mode). */
+  debugState(): Record<string, unknown> {
+    const forwarders = [...this.subscriptions.values()].flatMap((s) => (s.forwarder ? [{ source: s.source, forwarder: s.forwarder }] : []));
+    return endpointDebugState({
+      statsId: this.displayName || this.id,
+      receiverConstraints: this.receiverConstraints,
+      settings: this.settings,
+      allocation: this.lastAllocation,
+      forwardedSources: this.forwardedSources,
+      forwarders,
+      ownSources: [...this.sources.values()],
+      twcc: { packetsReported: this.twcc.packetsReported, feedbackSent: this.twcc.feedbackSent },
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.twccTimer);
     this.pendingAnswer?.reject(new Error('endpoint closed'));
     this.pendingAnswer = undefined;
     for (const sub of this.subscriptions.values()) sub.removeSink();
@@ -242,7 +399,7 @@ export class LocalEndpoint {
     const sources: Record<string, SourceInfo> = {};
     for (const sub of this.subscriptions.values()) {
       if (sub.transceiver.mid !== null) {
-        sources[sub.transceiver.mid] = { endpointId: sub.source.endpointId, kind: sub.source.kind };
+        sources[sub.transceiver.mid] = { endpointId: sub.source.endpointId, kind: sub.source.kind, sourceName: sub.source.sourceName };
       }
     }
     const answer = new Promise<string>((resolve, reject) => {
@@ -270,27 +427,39 @@ export class LocalEndpoint {
       this.wiredTransports.add(transport);
       transport.onRtcp.subscribe((packet) => this.onRtcp(packet));
     }
-    for (const sub of this.subscriptions.values()) sub.source.requestKeyframe();
+    for (const sub of this.subscriptions.values()) sub.source.requestKeyframe(sub.forwarder?.targetEncoding);
   }
 
-  private onTrack(track: MediaStreamTrack): void {
-    const kind = track.kind as MediaKind;
+  private onTrack(kind: MediaKind, track: MediaStreamTrack): void {
     const source = this.sources.get(kind);
     // werift fires onTrack again for the same track on every renegotiation; wire each track once.
     if (!source || this.wiredTracks.has(track)) return;
     this.wiredTracks.add(track);
+    const encoding = kind === 'video' ? Math.max(0, SIMULCAST_LAYERS.findIndex((l) => l.rid === track.rid)) : 0;
     const counters = this.options.counters;
-    track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
-      if (track.ssrc !== undefined) this.receivedSsrc.set(kind, track.ssrc);
-      const size = rtp.serializeSize;
+    track.onReceiveRtp.subscribe((rtp: RtpPacket, extensions) => {
+      const transportSequenceNumber: unknown = extensions?.[RTP_EXTENSION_URI.transportWideCC];
+      const absSendTime: unknown = extensions?.[RTP_EXTENSION_URI.absSendTime];
+      if (typeof transportSequenceNumber === 'number') this.twcc.record(transportSequenceNumber, typeof absSendTime === 'number' ? absSendTime : undefined);
+      this.lastMediaSsrc = rtp.header.ssrc;
       counters.packetsReceived += 1;
-      counters.bytesReceived += size;
+      counters.bytesReceived += rtp.serializeSize;
       this.mediaReceived[kind] += 1;
-      if (kind === 'video' && isVp8Keyframe(rtp)) this.keyframesReceived += 1;
       // The bridge's own senders write mid, abs-send-time and transport-cc; the sender's are dropped.
       rtp.header.extensions = [];
       rtp.header.extension = false;
-      source.deliver(rtp.serialize());
+      const packet = parseMediaPacket(rtp.serialize(), kind, encoding);
+      if (packet) source.deliver(packet);
+    });
+  }
+
+  private sendTwccFeedback(): void {
+    const transport = this.pc.dtlsTransports[0];
+    if (!transport || transport.state !== 'connected') return;
+    const feedback = this.twcc.takeFeedback(this.lastMediaSsrc);
+    if (!feedback) return;
+    transport.sendRtcp([serializedRtcp(feedback)]).catch((error: unknown) => {
+      this.options.logger.log('debug', 'testbed: TWCC feedback failed', { endpoint: this.id, error: String(error) });
     });
   }
 
@@ -305,35 +474,16 @@ export class LocalEndpoint {
     const targets = feedback.count === 4 ? (feedback.fir ?? []).map((f) => f.ssrc) : feedback.count === 1 ? [feedback.mediaSsrc] : [];
     for (const ssrc of targets) {
       for (const sub of this.subscriptions.values()) {
-        if (sub.transceiver.sender.ssrc === ssrc) sub.source.requestKeyframe();
+        if (sub.transceiver.sender.ssrc === ssrc) sub.source.requestKeyframe(sub.forwarder?.currentEncoding ?? sub.forwarder?.targetEncoding);
       }
     }
   }
 
-  private sendPli(kind: MediaKind): void {
-    const ssrc = this.receivedSsrc.get(kind);
+  private sendPli(kind: MediaKind, ssrc: number | undefined): void {
     const transceiver = this.recv.get(kind);
     if (ssrc === undefined || !transceiver || this.closed) return;
     transceiver.receiver.sendRtcpPLI(ssrc).catch((error: unknown) => {
       this.options.logger.log('debug', 'testbed: PLI failed', { endpoint: this.id, error: String(error) });
     });
   }
-}
-
-/** True for the first packet of a VP8 keyframe (RFC 7741 payload descriptor + header P bit). */
-export function isVp8Keyframe(rtp: RtpPacket): boolean {
-  const p = rtp.payload;
-  if (p.length < 1) return false;
-  const b0 = p[0] ?? 0;
-  const start = (b0 & 0x10) !== 0 && (b0 & 0x07) === 0;
-  if (!start) return false;
-  let i = 1;
-  if (b0 & 0x80) {
-    const x = p[i] ?? 0;
-    i += 1;
-    if (x & 0x80) i += ((p[i] ?? 0) & 0x80) !== 0 ? 2 : 1;
-    if (x & 0x40) i += 1;
-    if (x & 0x20 || x & 0x10) i += 1;
-  }
-  return i < p.length && ((p[i] ?? 1) & 0x01) === 0;
 }

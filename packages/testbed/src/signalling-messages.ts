@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { ReceiverVideoConstraintsSchema, type ForwardedSourcesMessage, type SenderSourceConstraintsMessage } from '@jlt/jitsi';
 
 /**
  * The testbed's signalling protocol between the meeting page and the focus, one JSON object per
  * WebSocket message. The bridge is always the offerer (like Jicofo's session-initiate): the page
- * joins, receives offers, and answers each one.
+ * joins, receives offers, and answers each one. `bridge-channel` messages carry what Jitsi sends over
+ * the bridge channel (the SCTP data channel to JVB), in JVB's shapes: the page's
+ * `ReceiverVideoConstraints`, and the bridge's `SenderSourceConstraints` and `ForwardedSources`.
  */
 export const MAX_SIGNALLING_MESSAGE_BYTES = 256 * 1024;
 
@@ -23,7 +26,12 @@ export const answerMessage = z.strictObject({
 
 export const leaveMessage = z.strictObject({ type: z.literal('leave') });
 
-export const clientMessage = z.discriminatedUnion('type', [joinMessage, answerMessage, leaveMessage]);
+export const bridgeChannelMessage = z.strictObject({
+  type: z.literal('bridge-channel'),
+  message: ReceiverVideoConstraintsSchema,
+});
+
+export const clientMessage = z.discriminatedUnion('type', [joinMessage, answerMessage, leaveMessage, bridgeChannelMessage]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type JoinMessage = z.infer<typeof joinMessage>;
 
@@ -36,6 +44,8 @@ export interface MemberInfo {
 export interface SourceInfo {
   endpointId: string;
   kind: 'audio' | 'video';
+  /** JVB's source name: `<endpointId>-v0` / `<endpointId>-a0`. */
+  sourceName: string;
 }
 
 export type ServerMessage =
@@ -49,6 +59,7 @@ export type ServerMessage =
     }
   | { type: 'offer'; sdp: string; sources: Record<string, SourceInfo> }
   | { type: 'members'; members: MemberInfo[]; bridgeCount: number }
+  | { type: 'bridge-channel'; message: SenderSourceConstraintsMessage | ForwardedSourcesMessage }
   | { type: 'error'; code: SignallingErrorCode; message: string };
 
 export type SignallingErrorCode =
@@ -63,7 +74,7 @@ export type SignallingErrorCode =
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: SignallingErrorCode; message: string };
 
-const knownTypes = new Set(['join', 'answer', 'leave']);
+const knownTypes = new Set(['join', 'answer', 'leave', 'bridge-channel']);
 
 /** Parses one raw WebSocket frame; never throws. Errors name the offending field. */
 export function parseClientMessage(raw: string): ParseResult {

@@ -10,7 +10,7 @@ export const SIGNALLING_PATH = '/xmpp-websocket';
 
 /**
  * The focus's WebSocket endpoint. Each connection is one participant: `join` once, then `answer`
- * each offer, `leave` (or just close). Bad frames get an `error` message and the connection stays
+ * each offer, send `bridge-channel` messages (receiver constraints) at will, `leave` (or just close). Bad frames get an `error` message and the connection stays
  * up; frames over {@link MAX_SIGNALLING_MESSAGE_BYTES} close it (ws `maxPayload`, code 1009).
  * Whatever way a connection ends, its endpoint is removed from its bridge and conference.
  */
@@ -73,6 +73,10 @@ export class SignallingServer {
         if (!participant) return fail('not-joined', `"${message.type}" before "join"`);
         if (message.type === 'answer') {
           if (!this.focus.answer(participant, message.sdp)) fail('unexpected-answer', 'no offer is waiting for an answer');
+          return;
+        }
+        if (message.type === 'bridge-channel') {
+          this.focus.bridgeChannelMessage(participant, message.message);
           return;
         }
         leave();

@@ -6,7 +6,7 @@ import { Focus } from './focus.js';
 import { closeServer, listen } from './net-util.js';
 import { SignallingServer } from './signalling-server.js';
 import { DEFAULT_LOAD_THRESHOLD_PPS } from './stress.js';
-import { createWebServer } from './web-server.js';
+import { checkStaticFiles, createWebServer } from './web-server.js';
 
 export const MAX_BRIDGES = 16;
 
@@ -68,6 +68,7 @@ export async function startTestbed(options: TestbedOptions): Promise<Testbed> {
   if (!BRIDGE_SELECTION_STRATEGIES.includes(strategy)) {
     throw new JltError('INVALID_ARGUMENT', `unknown bridge selection strategy "${String(strategy)}"; available: ${BRIDGE_SELECTION_STRATEGIES.join(', ')}`);
   }
+  await checkStaticFiles();
   const logger = options.logger;
   const bridges: Bridge[] = [];
   let web: Server | undefined;

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { Logger } from '@jlt/core';
+import { access, readFile } from 'node:fs/promises';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { JltError, type Logger } from '@jlt/core';
 import { sanitizeRoomName } from './room-name.js';
 import { SIGNALLING_PATH, type SignallingServer } from './signalling-server.js';
 
@@ -9,6 +11,35 @@ const staticFiles: Record<string, string> = {
   'meeting.js': 'text/javascript; charset=utf-8',
   'meeting.css': 'text/css; charset=utf-8',
 };
+/**
+ * Jitsi Meet's layout and simulcast rules, compiled from `@jlt/jitsi`'s browser modules (they import
+ * nothing else), served to the meeting page as `/static/jitsi/<name>.js`. They are the built files
+ * even when the testbed itself runs from source (tests).
+ */
+const JITSI_BROWSER_MODULES = ['layout.js', 'video-quality.js'];
+const jitsiBrowserDir = join(dirname(createRequire(import.meta.url).resolve('@jlt/jitsi/package.json')), 'dist', 'browser');
+
+/** Throws when the built browser modules are missing, so the meeting page does not fail silently later. */
+export async function checkStaticFiles(): Promise<void> {
+  for (const name of JITSI_BROWSER_MODULES) {
+    try {
+      await access(join(jitsiBrowserDir, name));
+    } catch {
+      throw new JltError('INTERNAL', `the testbed's meeting page needs ${join(jitsiBrowserDir, name)}, which is not built`, {
+        hint: 'Build the workspace first (pnpm build, or ./jlt which builds what changed).',
+      });
+    }
+  }
+}
+
+function sendStatic(res: ServerResponse, path: string, contentType: string, logger: Logger): void {
+  readFile(path)
+    .then((body) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body))
+    .catch((error: unknown) => {
+      logger.log('warn', 'testbed: static file missing', { file: path, error: String(error) });
+      res.writeHead(500).end();
+    });
+}
 
 /**
  * The meeting web server: `GET /<room>` serves the meeting page (prejoin screen, then the
@@ -23,14 +54,14 @@ export function createWebServer(signalling: SignallingServer, logger: Logger): S
       return;
     }
     const staticMatch = /^\/static\/([a-z-]+\.(?:js|css))$/.exec(url.pathname);
-    if (staticMatch?.[1] && staticFiles[staticMatch[1]]) {
-      const name = staticMatch[1];
-      readFile(new URL(name, staticDir))
-        .then((body) => res.writeHead(200, { 'content-type': staticFiles[name], 'cache-control': 'no-store' }).end(body))
-        .catch((error: unknown) => {
-          logger.log('warn', 'testbed: static file missing', { file: name, error: String(error) });
-          res.writeHead(500).end();
-        });
+    const staticType = staticMatch?.[1] ? staticFiles[staticMatch[1]] : undefined;
+    if (staticMatch?.[1] && staticType) {
+      sendStatic(res, new URL(staticMatch[1], staticDir).pathname, staticType, logger);
+      return;
+    }
+    const jitsiMatch = /^\/static\/jitsi\/([a-z-]+\.js)$/.exec(url.pathname);
+    if (jitsiMatch?.[1] && JITSI_BROWSER_MODULES.includes(jitsiMatch[1])) {
+      sendStatic(res, join(jitsiBrowserDir, jitsiMatch[1]), 'text/javascript; charset=utf-8', logger);
       return;
     }
     if (url.pathname === '/') {

@@ -1,6 +1,11 @@
 // The testbed meeting page: Jitsi-style URL hash config, prejoin screen, one PeerConnection to the
 // bridge the focus chose (the bridge always offers), and `window.APP.conference` shaped like
-// jitsi-meet's for bots to read.
+// jitsi-meet's for bots to read. Like Jitsi Meet's client it sends VP8 simulcast, turns encodings on
+// and off as the bridge's SenderSourceConstraints ask, and sends ReceiverVideoConstraints for the
+// layout it would show; the rules themselves are @jlt/jitsi's browser modules.
+
+import { receiverLayout } from '/static/jitsi/layout.js';
+import { cameraSimulcastEncodings, encodingsActiveState, senderMaxHeight } from '/static/jitsi/video-quality.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -33,13 +38,29 @@ export function parseHashConfig(hash) {
 
 const params = parseHashConfig(location.hash);
 const config = params.config ?? {};
+const interfaceConfig = params.interfaceConfig ?? {};
 const userInfo = params.userInfo ?? {};
 const room = document.body.dataset.room;
 const prejoinEnabled = !(config.prejoinConfig?.enabled === false || config.prejoinPageEnabled === false);
 const sendAudio = config.startWithAudioMuted !== true;
 const sendVideo = config.startWithVideoMuted !== true && config.startAudioOnly !== true;
 const statsIntervalMs = Number.isFinite(config.pcStatsInterval) && config.pcStatsInterval > 0 ? config.pcStatsInterval : 1000;
-const resolution = Number.isFinite(config.resolution) && config.resolution > 0 ? config.resolution : 360;
+// Jitsi Meet's default capture height (config.js `resolution: 720`); a fake camera file smaller
+// than that is captured at its own size, so the capture follows the scenario's media.video.
+const resolution = Number.isFinite(config.resolution) && config.resolution > 0 ? config.resolution : 720;
+const layoutConfig = {
+  channelLastN: numberOrUndefined(config.channelLastN),
+  startLastN: numberOrUndefined(config.startLastN),
+  disableTileView: config.disableTileView === true,
+  tileView: typeof config.tileView === 'object' && config.tileView !== null ? config.tileView : undefined,
+  maxFullResolutionParticipants: numberOrUndefined(config.maxFullResolutionParticipants),
+  tileViewMaxColumns: numberOrUndefined(interfaceConfig.TILE_VIEW_MAX_COLUMNS),
+};
+const maxBitratesVideo = config.videoQuality?.vp8?.maxBitratesVideo ?? {};
+
+function numberOrUndefined(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
 
 const state = {
   joined: false,
@@ -56,6 +77,15 @@ const state = {
   stats: emptyStats(),
   lastRaw: undefined,
   error: undefined,
+  /** The layout shown and the ReceiverVideoConstraints last sent for it. */
+  layout: undefined,
+  sentConstraints: undefined,
+  /** The bridge's last SenderSourceConstraints maxHeight for the camera (undefined: none yet, all encodings on). */
+  senderMaxHeight: undefined,
+  forwardedSources: [],
+  videoSender: undefined,
+  encodings: [],
+  senderUpdate: Promise.resolve(),
 };
 
 function emptyStats() {
@@ -92,6 +122,11 @@ window.APP = {
     getConferenceId: () => state.conferenceId,
     getPeerConnection: () => state.pc,
     getError: () => state.error,
+    /** The layout this page shows (tile or stage, tile height, visible remotes) and the constraints it sent. */
+    getLayout: () => state.layout && { layout: state.layout.layout, height: state.layout.height, visible: state.layout.visible, onStage: state.layout.onStage },
+    getReceiverConstraints: () => state.sentConstraints,
+    getSenderMaxHeight: () => state.senderMaxHeight,
+    getForwardedSources: () => state.forwardedSources,
   },
   config,
 };
@@ -128,8 +163,8 @@ async function join(displayName) {
   if (state.localStream && local) local.srcObject = state.localStream;
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
   state.pc = pc;
-  for (const track of state.localStream?.getTracks() ?? []) pc.addTrack(track, state.localStream);
   pc.addEventListener('track', () => renderRemoteVideos());
+  window.addEventListener('resize', () => updateReceiverConstraints());
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/xmpp-websocket`);
   state.ws = ws;
   let queue = Promise.resolve();
@@ -183,22 +218,101 @@ async function onMessage(message) {
     case 'members':
       state.members = message.members;
       state.bridgeCount = message.bridgeCount;
+      updateReceiverConstraints();
       return;
     case 'offer': {
       const pc = state.pc;
       state.sources = message.sources;
       await pc.setRemoteDescription({ type: 'offer', sdp: message.sdp });
+      await attachLocalTracks();
       await pc.setLocalDescription(await pc.createAnswer());
       state.ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
       renderRemoteVideos();
+      updateReceiverConstraints();
       return;
     }
+    case 'bridge-channel':
+      onBridgeChannelMessage(message.message);
+      return;
     case 'error':
       showError(`${message.code}: ${message.message}`);
       return;
     default:
       return;
   }
+}
+
+/**
+ * The bridge offers one recvonly m-line per kind the page sends; the page answers it sendonly with its
+ * track. The offer lists RIDs 1, 2, 3, so Chromium creates three encodings, which get Jitsi Meet's
+ * scale factors and bitrates for the capture height.
+ */
+async function attachLocalTracks() {
+  const stream = state.localStream;
+  if (!stream) return;
+  for (const t of state.pc.getTransceivers()) {
+    if (t.mid === null || state.sources[t.mid] || t.sender.track || t.currentDirection === 'sendonly') continue;
+    const track = stream.getTracks().find((x) => x.kind === t.receiver.track.kind);
+    if (!track) continue;
+    t.direction = 'sendonly';
+    await t.sender.replaceTrack(track);
+    if (track.kind !== 'video') continue;
+    state.videoSender = t.sender;
+    state.encodings = cameraSimulcastEncodings(captureHeight(), maxBitratesVideo);
+    await applySenderEncodings();
+  }
+}
+
+function captureHeight() {
+  return state.localStream?.getVideoTracks()[0]?.getSettings().height ?? resolution;
+}
+
+/** Sets scale, bitrate and the on/off state the last sender constraint calls for, one update at a time. */
+function applySenderEncodings() {
+  state.senderUpdate = state.senderUpdate.then(async () => {
+    const sender = state.videoSender;
+    if (!sender) return;
+    const height = captureHeight();
+    const active =
+      state.senderMaxHeight === undefined ? state.encodings.map(() => true) : encodingsActiveState(height, state.encodings, senderMaxHeight(state.senderMaxHeight));
+    const parameters = sender.getParameters();
+    const single = parameters.encodings.length === 1;
+    for (const encoding of parameters.encodings) {
+      // Without RIDs (one encoding) the page sends the top stream alone.
+      const wanted = state.encodings.find((e) => e.rid === encoding.rid) ?? state.encodings[state.encodings.length - 1];
+      encoding.scaleResolutionDownBy = single ? 1 : wanted.scaleResolutionDownBy;
+      encoding.maxBitrate = wanted.maxBitrate;
+      encoding.active = single ? active.some(Boolean) : (active[state.encodings.indexOf(wanted)] ?? true);
+    }
+    await sender.setParameters(parameters);
+  }).catch((error) => showError(`could not set the video encodings: ${error}`));
+  return state.senderUpdate;
+}
+
+function onBridgeChannelMessage(message) {
+  if (message?.colibriClass === 'SenderSourceConstraints' && message.sourceName === `${state.endpointId}-v0`) {
+    state.senderMaxHeight = message.maxHeight;
+    void applySenderEncodings();
+  } else if (message?.colibriClass === 'ForwardedSources') {
+    state.forwardedSources = message.forwardedSources;
+  }
+}
+
+/** Recomputes the layout and sends ReceiverVideoConstraints when they changed (lib-jitsi-meet dedupes the same way). */
+function updateReceiverConstraints() {
+  if (!state.ws || state.ws.readyState !== WebSocket.OPEN || !state.endpointId) return;
+  const videoSourceByEndpoint = new Map();
+  for (const source of Object.values(state.sources)) if (source.kind === 'video') videoSourceByEndpoint.set(source.endpointId, source.sourceName);
+  const remotes = state.members
+    .filter((m) => m.endpointId !== state.endpointId)
+    .map((m) => ({ endpointId: m.endpointId, displayName: m.displayName, ...(videoSourceByEndpoint.has(m.endpointId) ? { videoSourceName: videoSourceByEndpoint.get(m.endpointId) } : {}) }));
+  const layout = receiverLayout({ clientWidth: window.innerWidth, clientHeight: window.innerHeight, remotes, config: layoutConfig });
+  state.layout = layout;
+  document.getElementById('conference').dataset.layout = layout.layout;
+  const text = JSON.stringify(layout.message);
+  if (text === JSON.stringify(state.sentConstraints)) return;
+  state.sentConstraints = layout.message;
+  state.ws.send(JSON.stringify({ type: 'bridge-channel', message: layout.message }));
 }
 
 function renderRemoteVideos() {
@@ -237,6 +351,7 @@ async function collectStats() {
   const stats = emptyStats();
   stats.bridgeCount = state.bridgeCount;
   stats.serverRegion = state.region;
+  if (state.senderMaxHeight !== undefined) stats.maxEnabledResolution = Math.min(resolution, senderMaxHeight(state.senderMaxHeight));
   let pairId;
   for (const s of report.values()) if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
   for (const s of report.values()) {

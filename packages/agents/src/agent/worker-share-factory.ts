@@ -28,7 +28,7 @@ export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFac
     const { name, target, media, bots, join, stats, ...rest } = assignment.scenario;
     everyFieldHandled(rest, 'the worker share');
     // `mode` is resolved per bot by the planner: each planned bot carries its own.
-    const { browser, mode: _plannedPerBot, renderRemoteVideo, receiverAudioProcessing, viewport, faro, ...otherSwitches } = bots;
+    const { browser, mode: _plannedPerBot, renderRemoteVideo, receiverAudioProcessing, viewport, tileView, lastN, overrides, faro, ...otherSwitches } = bots;
     everyFieldHandled(otherSwitches, 'the bot options');
     const { timeout, retries, retryDelay, ...otherPolicy } = join;
     everyFieldHandled(otherPolicy, 'the join policy');
@@ -44,7 +44,8 @@ export function workerShareFactory(options: WorkerShareFactoryOptions): ShareFac
       signal,
       logger: options.logger,
       artifactsDir: `${options.artifactsDir}/${assignment.runId}`,
-      botOptions: { viewport, renderRemoteVideo, renderRemoteAudio: true, disableAudioProcessing: !receiverAudioProcessing, faro: faro.enabled },
+      botOptions: { renderRemoteVideo, renderRemoteAudio: true, disableAudioProcessing: !receiverAudioProcessing, faro: faro.enabled },
+      views: { viewport, tileView, overrides, ...(lastN === undefined ? {} : { lastN }) },
       ...(faro.collectorUrl === undefined ? {} : { faroCollectorUrl: faro.collectorUrl }),
       joinPolicy: { timeoutMs: timeout, retries, retryDelayMs: retryDelay },
       statsIntervalMs: interval,

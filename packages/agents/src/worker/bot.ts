@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AssignedTarget, Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
+import type { AssignedTarget, BotView, Logger, PlannedBot, RunEvent, Sample, Tags } from '@jlt/core';
 import type { BotLease, BrowserPool } from './browser-pool.js';
 import { cheapBotScript, type CheapBotOptions } from './cheap-bot.js';
 import { liteReceiverScript } from './lite-receiver.js';
@@ -42,12 +42,13 @@ export interface JoinPolicy {
 export const DEFAULT_JOIN_POLICY: JoinPolicy = { timeoutMs: 60_000, retries: 2, retryDelayMs: 2_000 };
 
 export interface BotOptions extends CheapBotOptions {
-  viewport: { width: number; height: number };
+  /** Window size, tile view and last-N of this bot's page (core's botView of the scenario's bots). */
+  view: BotView;
   /** Grafana Faro in the page (faro.ts): page errors and console warnings become run events. */
   faro: boolean;
 }
 
-export const DEFAULT_BOT_OPTIONS: BotOptions = { viewport: { width: 640, height: 360 }, renderRemoteVideo: false, renderRemoteAudio: true, disableAudioProcessing: true, faro: true };
+export const DEFAULT_BOT_OPTIONS: BotOptions = { view: { viewport: { width: 640, height: 360 }, tileView: true }, renderRemoteVideo: false, renderRemoteAudio: true, disableAudioProcessing: true, faro: true };
 
 /**
  * Prepares each new browser context of a bot before its page opens, e.g. `context.addInitScript`
@@ -244,6 +245,7 @@ export class Bot {
           page,
           bot: this.planned,
           target: this.target,
+          view: this.options.view,
           displayName: this.id,
           deadlineMs: flowStarted + this.policy.timeoutMs,
           signal,
@@ -311,7 +313,7 @@ export class Bot {
   private async openPage(): Promise<void> {
     const lite = this.planned.mode === 'lite';
     // A lite page's frame transform runs in a blob: worker, which a target's Content-Security-Policy may forbid.
-    const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.viewport, ...(lite ? { bypassCSP: true } : {}) });
+    const lease = await this.deps.pool.newContext(this.id, { viewport: this.options.view.viewport, ...(lite ? { bypassCSP: true } : {}) });
     this.lease = lease;
     if (this.options.faro) {
       await attachFaro(lease.context, { bot: this.id, conference: this.planned.conference, scenario: this.deps.tags.scenario }, (body) => this.onFaro(body));

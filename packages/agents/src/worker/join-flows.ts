@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { everyFieldHandled, fillPageTemplate, type AssignedTarget, type JoinedWhen, type PageStep, type PageTemplateName, type PlannedBot } from '@jlt/core';
+import { everyFieldHandled, fillPageTemplate, type AssignedTarget, type BotView, type JoinedWhen, type PageStep, type PageTemplateName, type PlannedBot } from '@jlt/core';
 import { buildMeetingUrl, PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT, probeConferenceState, type ConferenceState } from '@jlt/jitsi';
 import { delay } from './delay.js';
 import { probeReceivesMedia } from './stats-probe.js';
@@ -26,6 +26,8 @@ export interface JoinRequest<T extends AssignedTarget = AssignedTarget> {
   page: Page;
   bot: PlannedBot;
   target: T;
+  /** What the page shows; a Jitsi-like target gets its tile view and last-N as hash config. */
+  view: BotView;
   displayName: string;
   /** Local epoch ms by which the bot must have joined. */
   deadlineMs: number;
@@ -70,12 +72,15 @@ function jitsiOptions(target: JitsiLikeTarget): { url: string; config: Readonly<
 
 /**
  * The meeting URL a bot opens: the target's hash config, plus camera and microphone muted at start
- * for receivers and prejoin off when the target says so. Throws a JltError (INVALID_ARGUMENT) for a
+ * for receivers, prejoin off when the target says so, and the bot's view as Jitsi Meet's URL config
+ * takes it (`disableTileView` for no tile view, `channelLastN`; the bot's own win over the target's). Throws a JltError (INVALID_ARGUMENT) for a
  * room name or config key Jitsi would not accept; the testbed applies any key, Jitsi only whitelisted ones.
  */
-export function meetingUrlFor(target: JitsiLikeTarget, bot: PlannedBot, displayName: string): string {
+export function meetingUrlFor(target: JitsiLikeTarget, bot: PlannedBot, displayName: string, view: BotView): string {
   const options = jitsiOptions(target);
   const config: Record<string, unknown> = { ...options.config };
+  if (!view.tileView) config.disableTileView = true;
+  if (view.lastN !== undefined) config.channelLastN = view.lastN;
   if (bot.role === 'receiver') {
     config.startWithVideoMuted = true;
     config.startWithAudioMuted = true;
@@ -92,7 +97,7 @@ export function meetingUrlFor(target: JitsiLikeTarget, bot: PlannedBot, displayN
 export async function jitsiJoinFlow(request: JoinRequest<JitsiLikeTarget>): Promise<ConferenceState> {
   const { page, bot, target } = request;
   const { prejoin } = jitsiOptions(target);
-  await navigate(request, meetingUrlFor(target, bot, request.displayName));
+  await navigate(request, meetingUrlFor(target, bot, request.displayName, request.view));
   let clickedAt = Number.NEGATIVE_INFINITY;
   let last: ConferenceState = { joined: false };
   for (;;) {

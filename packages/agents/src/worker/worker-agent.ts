@@ -1,4 +1,4 @@
-import { everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type BotBrowser, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
+import { botView, everyFieldHandled, JltError, type AssignedScenario, type AssignedTarget, type BotBrowser, type BotsOptions, type Logger, type PlannedBot, type RunEvent, type Sample } from '@jlt/core';
 import { Bot, DEFAULT_BOT_OPTIONS, DEFAULT_JOIN_POLICY, type BotOptions, type BotState, type BotStateInfo, type Clock, type ContextSetup, type JoinPolicy } from './bot.js';
 import { botsCostUnits } from './bot-costs.js';
 import { BrowserPool, resolveBrowser, type BrowserPoolOptions } from './browser-pool.js';
@@ -31,7 +31,9 @@ export interface WorkerShareOptions {
   logger: Logger;
   /** Failure screenshots go here. */
   artifactsDir: string;
-  botOptions?: Partial<BotOptions>;
+  botOptions?: Partial<Omit<BotOptions, 'view'>>;
+  /** The scenario's bots-wide view and its per-participant overrides; default a 640x360 window, Jitsi's tile view and last-N. */
+  views?: BotViews;
   joinPolicy?: Partial<JoinPolicy>;
   statsIntervalMs?: number;
   /** Run on every browser context a bot opens, before its page (see ContextSetup); default none. */
@@ -58,6 +60,10 @@ export interface WorkerShareOptions {
   faroCollectorUrl?: string;
   now?: () => number;
 }
+
+export type BotViews = Pick<BotsOptions, 'viewport' | 'tileView' | 'lastN' | 'overrides'>;
+
+const DEFAULT_VIEWS: BotViews = { viewport: DEFAULT_BOT_OPTIONS.view.viewport, tileView: true, overrides: [] };
 
 export type BotOutcomeState = 'left' | 'failed' | 'crashed' | 'not-started';
 
@@ -98,7 +104,8 @@ export class WorkerShare {
   private readonly pending: PlannedBot[] = [];
   private readonly stopController = new AbortController();
   private readonly now: () => number;
-  private readonly botOptions: BotOptions;
+  private readonly botOptions: Omit<BotOptions, 'view'>;
+  private readonly views: BotViews;
   private readonly joinPolicy: JoinPolicy;
   private pool: BrowserPool | undefined;
   private ownsPool = false;
@@ -123,6 +130,7 @@ export class WorkerShare {
   constructor(private readonly options: WorkerShareOptions) {
     this.now = options.now ?? Date.now;
     this.botOptions = { ...DEFAULT_BOT_OPTIONS, ...options.botOptions };
+    this.views = options.views ?? DEFAULT_VIEWS;
     this.joinPolicy = { ...DEFAULT_JOIN_POLICY, ...options.joinPolicy };
     this.pending.push(...options.bots);
     if (this.botOptions.faro && options.faroCollectorUrl !== undefined) this.faroForwarder = new FaroForwarder(options.faroCollectorUrl, options.logger);
@@ -137,7 +145,7 @@ export class WorkerShare {
     const { media, target } = this.options;
     const first = this.pending[0];
     // A bad room name or config key fails here, once, rather than as a join failure per bot.
-    if (target.kind !== 'page' && first !== undefined) meetingUrlFor(target, first, first.id);
+    if (target.kind !== 'page' && first !== undefined) meetingUrlFor(target, first, first.id, botView(this.views, first.participantIndex));
     const cacheDir = this.options.mediaCacheDir;
     const [video, audio] = await Promise.all([
       media.video === false ? undefined : ensureFakeVideo({ ...fakeCamera(media.video), cacheDir }),
@@ -248,7 +256,7 @@ export class WorkerShare {
   private launch(planned: PlannedBot): void {
     const startAt = this.startAt as number;
     const outcome: BotOutcome = { id: planned.id, state: 'not-started', joined: false, attempts: 0, restarts: 0 };
-    const bot = new Bot(planned, this.options.target, this.botOptions, this.joinPolicy, {
+    const bot = new Bot(planned, this.options.target, { ...this.botOptions, view: botView(this.views, planned.participantIndex) }, this.joinPolicy, {
       pool: this.pool as BrowserPool,
       clock: this.options.clock,
       tags: this.options.tags,

@@ -59,6 +59,21 @@ export const conferenceGrid = defineExecutor({
         message: `must be at most participantsPerConference (${participantsPerConference}) (got ${senders})`,
       });
     }
+    const overrides = (scenario.bots as { overrides?: unknown } | undefined)?.overrides;
+    if (Array.isArray(overrides) && Number.isInteger(participantsPerConference)) {
+      overrides.forEach((override: { participants?: unknown } | null, entry) => {
+        if (!Array.isArray(override?.participants)) return;
+        override.participants.forEach((index: unknown, position) => {
+          if (typeof index === 'number' && index >= participantsPerConference) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['bots', 'overrides', entry, 'participants', position],
+              message: `must be below participantsPerConference (${participantsPerConference}): participants are counted from 0 (got ${index})`,
+            });
+          }
+        });
+      });
+    }
   },
   plan(scenario): Plan {
     const { conferences: conferenceCount, participantsPerConference: participants, rampUp } = scenario;

@@ -76,6 +76,36 @@ const modeSchema = z
 export const BOT_BROWSERS = ['headless-shell', 'chromium'] as const;
 export type BotBrowser = (typeof BOT_BROWSERS)[number];
 
+const viewportSchema = z
+  .strictObject({
+    width: positiveInt('Viewport width in CSS pixels').default(640),
+    height: positiveInt('Viewport height in CSS pixels').default(360),
+  })
+  .describe('Page size; small pages make cheap bots. Jitsi Meet sizes its tiles, and so the video it asks the bridge for, from it');
+
+const tileViewSchema = z
+  .boolean()
+  .describe("Jitsi Meet's tile view: true is its default (tile view from 3 participants), false never shows it (config.disableTileView), so the bot keeps stage view");
+
+const lastNSchema = z
+  .int({ error: unlessMissing('must be -1 (no limit) or a non-negative integer') })
+  .min(-1, { error: 'must be -1 (no limit) or a non-negative integer' })
+  .describe("Jitsi's config.channelLastN: how many remote videos the bridge forwards to this bot (-1: all); Jitsi's default when left out");
+
+const DEFAULT_VIEWPORT = { width: 640, height: 360 };
+
+const botViewOverrideSchema = z
+  .strictObject({
+    participants: z
+      .array(nonNegativeInt("0-based index of a participant in its conference (the bot's participantIndex)"))
+      .min(1, { error: 'must list at least one participant index' })
+      .describe('Which participants of every conference this applies to, by 0-based index in the conference'),
+    viewport: viewportSchema.optional(),
+    tileView: tileViewSchema.optional(),
+    lastN: lastNSchema.optional(),
+  })
+  .describe('Viewport, tile view and last-N for some participants of every conference, in place of the bots-wide ones');
+
 const botsSchema = z
   .strictObject({
     browser: z
@@ -91,13 +121,30 @@ const botsSchema = z
       .boolean()
       .default(false)
       .describe('Run echo cancellation, noise suppression and gain control on received audio (costly)'),
-    viewport: z
-      .strictObject({
-        width: positiveInt('Viewport width in CSS pixels').default(640),
-        height: positiveInt('Viewport height in CSS pixels').default(360),
-      })
-      .default({ width: 640, height: 360 })
-      .describe('Page size; small pages make cheap bots'),
+    viewport: viewportSchema.default(DEFAULT_VIEWPORT),
+    tileView: tileViewSchema.default(true),
+    lastN: lastNSchema.optional(),
+    overrides: z
+      .array(botViewOverrideSchema)
+      .default([])
+      .superRefine(
+        (overrides, ctx) => {
+          if (!Array.isArray(overrides)) return;
+          const claimed = new Map<number, number>();
+          overrides.forEach((override: { participants?: unknown } | null, entry) => {
+            const participants = override?.participants;
+            if (!Array.isArray(participants)) return;
+            participants.forEach((index: unknown, position) => {
+              if (typeof index !== 'number') return;
+              const first = claimed.get(index);
+              if (first === undefined) claimed.set(index, entry);
+              else ctx.addIssue({ code: 'custom', path: [entry, 'participants', position], message: `participant ${index} is already in overrides[${first}]` });
+            });
+          });
+        },
+        { when: () => true },
+      )
+      .describe('Per participant of every conference: viewport, tileView and lastN that differ from the bots-wide ones (as Jitsi URL config per bot)'),
     faro: faroSchema,
   })
   .default({
@@ -105,10 +152,33 @@ const botsSchema = z
     mode: { senders: 'full', receivers: 'full', probes: 0 },
     renderRemoteVideo: false,
     receiverAudioProcessing: false,
-    viewport: { width: 640, height: 360 },
+    viewport: DEFAULT_VIEWPORT,
+    tileView: true,
+    overrides: [],
     faro: { enabled: true },
   })
-  .describe('Switches that make bots cheap to run; defaults are the cheap setting');
+  .describe('How bots run and what they show; the cheap switches default to the cheap setting');
+
+export type BotsOptions = z.output<typeof botsSchema>;
+
+/** What one bot's page shows: its window size, whether Jitsi Meet may switch to tile view, and its last-N. */
+export interface BotView {
+  viewport: { width: number; height: number };
+  tileView: boolean;
+  /** Left out: the target's own (Jitsi's default, or target.config's channelLastN). */
+  lastN?: number;
+}
+
+/** The view of the bot at `participantIndex` of its conference: the bots-wide one, with the override that lists it. */
+export function botView(bots: Pick<BotsOptions, 'viewport' | 'tileView' | 'lastN' | 'overrides'>, participantIndex: number): BotView {
+  const override = bots.overrides.find((o) => o.participants.includes(participantIndex));
+  const lastN = override?.lastN ?? bots.lastN;
+  return {
+    viewport: override?.viewport ?? bots.viewport,
+    tileView: override?.tileView ?? bots.tileView,
+    ...(lastN === undefined ? {} : { lastN }),
+  };
+}
 
 const joinSchema = z
   .strictObject({
@@ -219,3 +289,22 @@ export const baseScenarioShape = {
 export const baseScenarioSchema = z.strictObject(baseScenarioShape);
 
 export type BaseScenario = z.output<typeof baseScenarioSchema>;
+
+/**
+ * Checks of `bots` against the target, which the field schemas cannot see: tile view and last-N are
+ * Jitsi Meet's, so a page target (any web app) refuses them. Tolerates fields that failed their own schema.
+ */
+export function refineBotsForTarget(scenario: { target?: unknown; bots?: unknown }, ctx: z.RefinementCtx): void {
+  const kind = (scenario.target as { kind?: unknown } | null | undefined)?.kind;
+  const bots = scenario.bots as { tileView?: unknown; lastN?: unknown; overrides?: unknown } | null | undefined;
+  if (kind !== 'page' || typeof bots !== 'object' || bots === null) return;
+  const refuse = (path: (string | number)[], key: string): void =>
+    ctx.addIssue({ code: 'custom', path: ['bots', ...path], message: `${key} is Jitsi Meet's setting and does not apply to a page target (any web app); drop it or use target.kind jitsi or testbed` });
+  if (bots.tileView === false) refuse(['tileView'], 'tileView');
+  if (bots.lastN !== undefined) refuse(['lastN'], 'lastN');
+  if (!Array.isArray(bots.overrides)) return;
+  bots.overrides.forEach((override: { tileView?: unknown; lastN?: unknown } | null, index) => {
+    if (override?.tileView !== undefined) refuse(['overrides', index, 'tileView'], 'tileView');
+    if (override?.lastN !== undefined) refuse(['overrides', index, 'lastN'], 'lastN');
+  });
+}

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ExecutorDefinition } from '../executors/executor.js';
 import { EXECUTOR_NAMES, EXECUTORS, type ExecutorName } from '../executors/registry.js';
-import { baseScenarioSchema, type BaseScenario } from './base-schema.js';
+import { baseScenarioSchema, refineBotsForTarget, type BaseScenario } from './base-schema.js';
 
 /** The whole scenario for one executor: common fields plus that executor's options, all strict. */
 export function scenarioSchemaFor<Shape extends z.ZodRawShape>(executor: ExecutorDefinition<Shape>) {
@@ -20,6 +20,7 @@ export function scenarioSchemaFor<Shape extends z.ZodRawShape>(executor: Executo
     .superRefine(
       (scenario, ctx) => {
         if (typeof scenario !== 'object' || scenario === null) return;
+        refineBotsForTarget(scenario as { target?: unknown; bots?: unknown }, ctx);
         executor.refine?.(scenario as BaseScenario & z.output<z.ZodObject<Shape>>, ctx);
       },
       { when: () => true },
