@@ -62,10 +62,13 @@ describe('lite receivers on the headless shell (jlt run against the testbed)', (
     for (const receiver of [lite, probe]) {
       expect(receiver.samples, `${receiver.bot} reported no receive samples`).toBeGreaterThanOrEqual(5);
       expect(Number(receiver.fps), `${receiver.bot} receives the 15 fps sender`).toBeGreaterThan(10);
-      expect(Number(receiver.height), `${receiver.bot} sees the sender's 180 px`).toBe(180);
+      expect(Number(receiver.height), `${receiver.bot} reports a frame height`).toBeGreaterThan(0);
       // A receiver that withheld frames from its decoder would ask for a keyframe every ~400 ms (150/min).
       expect(Number(receiver.plisAfterJoin), `${receiver.bot} keyframe requests per minute after joining`).toBeLessThan(6);
     }
+    // The sender's 320x180 capture goes out as Jitsi's simulcast, of which Chromium sends only the
+    // lowest stream (80x45) at that size: the lite bot reads from its keyframes what the probe decodes.
+    expect(Number(lite.height), 'the lite bot parses the height the full probe decodes').toBe(Number(probe.height));
     expect(Number(lite.passedAfterFirst), 'every frame after the first keyframe is a placeholder').toBe(0);
     expect(probe.passedAfterFirst, 'full bots have no transform').toBeNull();
   });
