@@ -2,22 +2,18 @@ import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influ
 import {
   BUILTIN_OUTPUTS,
   PeriodicFlusher,
-  SampleBuffer,
   defineOutput,
   requireSecretEnv,
   type BuiltinOutputOptions,
   type Logger,
-  type Output,
   type RunInfo,
-  type RunResult,
-  type Sample,
 } from '@jlt/core';
+import { BufferedLiveOutput } from '../live/buffered-live-output.js';
 import { LiveOutputCounts } from '../live/live-output-counts.js';
 import { LineProtocolEncoder } from './line-protocol.js';
 
 export type InfluxdbOutputOptions = BuiltinOutputOptions<'influxdb'>;
 
-const MAX_BUFFERED_SAMPLES = 1_000_000;
 /** Lines the client keeps for retries at most; past it the oldest are dropped (and counted). */
 const MAX_RETRY_LINES = 200_000;
 
@@ -37,13 +33,10 @@ export interface InfluxdbOutputDeps {
  * took them and dropped when the client gives up on them, the retry buffer overflows, or they are
  * still unsent at stop, which waits for the last write for at most one request timeout.
  */
-export class InfluxdbOutput implements Output {
+export class InfluxdbOutput extends BufferedLiveOutput {
   readonly name = 'influxdb';
-  private readonly buffer = new SampleBuffer({ maxItems: MAX_BUFFERED_SAMPLES });
   private readonly flusher: PeriodicFlusher;
   private readonly counts: LiveOutputCounts;
-  /** The final flush, once: at `onRunEnd`, or at `stop` when the run never got there. */
-  private finished: Promise<void> | undefined;
   private readonly token: string | undefined;
   private writeApi: WriteApi | undefined;
   private encoder: LineProtocolEncoder | undefined;
@@ -56,6 +49,7 @@ export class InfluxdbOutput implements Output {
     private readonly options: InfluxdbOutputOptions,
     private readonly deps: InfluxdbOutputDeps,
   ) {
+    super();
     this.token = options.tokenEnv === undefined ? undefined : requireSecretEnv(deps.env, options.tokenEnv, 'outputs.influxdb.tokenEnv');
     this.counts = new LiveOutputCounts('influxdb', `${options.url} (org ${options.org}, bucket ${options.bucket})`, deps.logger);
     this.flusher = new PeriodicFlusher(() => this.flush(), {
@@ -105,24 +99,8 @@ export class InfluxdbOutput implements Output {
     this.flusher.start();
   }
 
-  addSamples(samples: readonly Sample[]): void {
-    this.buffer.push(samples);
-  }
-
-  addEvents(): void {}
-
-  /** Every sample is in: sends what is left now, so `sampleCounts` is final for the end summary. */
-  onRunEnd(_result: RunResult): Promise<void> {
-    return this.stop();
-  }
-
-  stop(): Promise<void> {
-    this.finished ??= this.finish();
-    return this.finished;
-  }
-
   /** Flushes what is left within one request timeout, waits for the client's retries, then reports the counts. */
-  private async finish(): Promise<void> {
+  protected async finish(): Promise<void> {
     const deadline = Date.now() + this.options.timeout;
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.timeout)));

@@ -1,17 +1,14 @@
 import {
   BUILTIN_OUTPUTS,
   PeriodicFlusher,
-  SampleBuffer,
   authorizationHeader,
   defineOutput,
   resolveHttpCredentials,
   type BuiltinOutputOptions,
   type Logger,
-  type Output,
   type RunInfo,
-  type RunResult,
-  type Sample,
 } from '@jlt/core';
+import { BufferedLiveOutput } from '../live/buffered-live-output.js';
 import { LiveOutputCounts } from '../live/live-output-counts.js';
 import { sendWithRetry, type RetryPolicy } from '../live/retrying-sender.js';
 import { encodeWriteRequest, type EncodedMetadata, type EncodedSeries } from './remote-write-proto.js';
@@ -20,8 +17,6 @@ import { snappyCompress } from './snappy.js';
 
 export type PrometheusOutputOptions = BuiltinOutputOptions<'prometheus'>;
 
-/** Samples held between flushes at most; past it new samples are dropped and counted (a stalled destination). */
-const MAX_BUFFERED_SAMPLES = 1_000_000;
 const RETRY: Omit<RetryPolicy, 'timeoutMs'> = { attempts: 5, backoffMs: 250, maxBackoffMs: 5_000 };
 
 export interface PrometheusOutputDeps {
@@ -44,15 +39,12 @@ export interface PrometheusOutputDeps {
  * and what cannot be written is dropped and counted. The first failure is logged once; at stop the
  * output says how many samples it wrote and dropped. Every series carries `run_id`.
  */
-export class PrometheusOutput implements Output {
+export class PrometheusOutput extends BufferedLiveOutput {
   readonly name = 'prometheus';
-  private readonly buffer = new SampleBuffer({ maxItems: MAX_BUFFERED_SAMPLES });
   private readonly flusher: PeriodicFlusher;
   private readonly headers: Record<string, string>;
   private readonly fetch: typeof fetch;
   private readonly counts: LiveOutputCounts;
-  /** The final flush, once: at `onRunEnd`, or at `stop` when the run never got there. */
-  private finished: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private series: RemoteWriteSeries | undefined;
   private requests = 0;
@@ -63,6 +55,7 @@ export class PrometheusOutput implements Output {
     private readonly options: PrometheusOutputOptions,
     private readonly deps: PrometheusOutputDeps,
   ) {
+    super();
     const credentials = resolveHttpCredentials(options.auth, deps.env, 'outputs.prometheus.auth');
     this.headers = {
       'content-encoding': 'snappy',
@@ -85,24 +78,8 @@ export class PrometheusOutput implements Output {
     this.flusher.start();
   }
 
-  addSamples(samples: readonly Sample[]): void {
-    this.buffer.push(samples);
-  }
-
-  addEvents(): void {}
-
-  /** Every sample is in: sends what is left now, so `sampleCounts` is final for the end summary. */
-  onRunEnd(_result: RunResult): Promise<void> {
-    return this.stop();
-  }
-
-  stop(): Promise<void> {
-    this.finished ??= this.finish();
-    return this.finished;
-  }
-
   /** Flushes what is left, giving the last write at most one request timeout, then reports the counts. */
-  private async finish(): Promise<void> {
+  protected async finish(): Promise<void> {
     this.stopDeadline = Date.now() + this.options.timeout;
     const giveUp = setTimeout(() => this.stopping.abort(), this.options.timeout);
     try {
