@@ -9,6 +9,14 @@ const silent = { log: () => undefined };
 const receiveOnly = ['config.startWithVideoMuted=true', 'config.startWithAudioMuted=true'];
 /** The issue's bar: a 720p sender reaches 720p within 40 s of joining. */
 const RAMP_UP_MS = 40_000;
+/** Bitrates are compared over windows this long (Chromium's byte counters move in packet bursts). */
+const WINDOW_MS = 4_000;
+/**
+ * A switch may freeze the receiver at most this long in total (Chromium's freeze counters). JVB keeps
+ * forwarding the old layer until a keyframe of the new one arrives, so a switch costs no freeze at all
+ * when the sender answers the keyframe request; the bound leaves room for one keyframe's delivery.
+ */
+const SWITCH_FREEZE_BOUND_MS = 1_000;
 
 interface AppWindow {
   APP: { conference: { getReceiverConstraints(): { constraints?: Record<string, { maxHeight: number }> } | undefined; getConferenceId(): string; getBridgeId(): string } };
@@ -85,7 +93,7 @@ describe('simulcast and layer selection like JVB (real Chromium, 2 bridges with 
     process.stdout.write(`layers: 720p decoded across the relay ${Date.now() - senderJoinedAt} ms after the sender joined\n`);
   });
 
-  it('room of 3: each receiver gets a layer within its own constraint (360p tiles for 1280x720, 720p for 1920x1080), and its bridge forwards that layer', async () => {
+  it('room of 3: each receiver gets a layer within its own constraint (360p tiles for 1280x720, 720p for 1920x1080), its bridge forwards that layer, and the sender reaches 720p and 80 % of the loopback reference within 40 s, not bandwidth-limited', async () => {
     const r2 = receivers.get('R2');
     if (!r2 || !reference) throw new Error('the room-of-2 step did not run');
     const r1 = await join('R1', { hash: receiveOnly });
@@ -99,21 +107,66 @@ describe('simulcast and layer selection like JVB (real Chromium, 2 bridges with 
       }, 15_000, `${name} to decode at most ${constraint}p, the layer its bridge forwards`);
     }
 
-    // Whether the sender keeps its 720p encoding (R2 then decodes 720p, R1 360p), its bitrate against
-    // the loopback reference and GoogCC's quality limitation depend on how much CPU Chromium and the
-    // bridges get (at load average 15-22 the sender dropped 720p); they are printed here, with their
-    // bars and figures in bench/README.md (testbed-layers).
+    // The issue's bar for bandwidth feedback: within 40 s of joining, the sender sends 720p and at
+    // least 80 % of what the same fake camera reaches against a second Chromium on loopback (both
+    // measured over the same 4 s window, once the reference itself has climbed to 720p), and GoogCC
+    // does not hold it back for bandwidth then or in the next window.
     const referenceSender = reference.sender;
-    const [s0, ref0] = [await videoStats(sender.page), await videoStats(referenceSender)];
-    await until(async () => (await videoStats(sender.page)).at - s0.at >= 4_000, 6_000, 'a 4000 ms measurement window', 250);
-    const [s1, ref1] = [await videoStats(sender.page), await videoStats(referenceSender)];
+    const history: { sender: VideoStats; reference: VideoStats }[] = [];
     const kbps = (from: VideoStats, to: VideoStats, rid?: string): number => Math.round(kbpsBetween(sentBytes(from, rid), sentBytes(to, rid)));
-    process.stdout.write(
-      `layers: sender ${kbps(s0, s1)} kbps through the testbed (720p encoding ${kbps(s0, s1, '3')} kbps, quality limitation ${topLayer(s1)?.qualityLimitationReason}), ` +
-        `loopback reference ${kbps(ref0, ref1)} kbps at ${ref1.outbound[0]?.frameHeight}p; R1 decodes ${(await received(r1))?.frameHeight}p, R2 ${(await received(r2))?.frameHeight}p\n`,
-    );
+    const lastWindow = (): { sender: number; top: number; reference: number; limitation: string | undefined; senderHeight: number | undefined; referenceHeight: number | undefined } | undefined => {
+      const to = history.at(-1);
+      const from = to && history.findLast((h) => to.sender.at - h.sender.at >= WINDOW_MS);
+      if (!from || !to) return undefined;
+      return {
+        sender: kbps(from.sender, to.sender),
+        top: kbps(from.sender, to.sender, '3'),
+        reference: kbps(from.reference, to.reference),
+        limitation: topLayer(to.sender)?.qualityLimitationReason,
+        senderHeight: topLayer(to.sender)?.frameHeight,
+        referenceHeight: to.reference.outbound[0]?.frameHeight,
+      };
+    };
+    const meetsBar = (w: ReturnType<typeof lastWindow>): boolean =>
+      w !== undefined && w.senderHeight === 720 && w.referenceHeight === 720 && w.sender >= 0.8 * w.reference && w.limitation !== 'bandwidth';
+    const summary = (w: ReturnType<typeof lastWindow>): string =>
+      w === undefined ? 'no 4 s window yet' : `sender ${w.sender} kbps at ${w.senderHeight}p (720p encoding ${w.top} kbps, limitation ${w.limitation}), reference ${w.reference} kbps at ${w.referenceHeight}p`;
+    await until(async () => {
+      history.push({ sender: await videoStats(sender.page), reference: await videoStats(referenceSender) });
+      return meetsBar(lastWindow());
+    }, Math.max(0, senderJoinedAt + RAMP_UP_MS - Date.now()), () => `the sender to reach 720p and 80 % of the loopback reference within 40 s of joining: ${summary(lastWindow())}`, 500);
+    const reached = lastWindow();
+    const reachedAfterMs = Date.now() - senderJoinedAt;
+    history.splice(0, history.length - 1);
+    await until(async () => {
+      history.push({ sender: await videoStats(sender.page), reference: await videoStats(referenceSender) });
+      return lastWindow() !== undefined;
+    }, WINDOW_MS + 2_000, 'the next 4 s window', 500);
+    const next = lastWindow();
+    expect(next?.limitation, `the sender's quality limitation in the next window (${summary(next)})`).not.toBe('bandwidth');
+    process.stdout.write(`layers: ${reachedAfterMs} ms after joining: ${summary(reached)}; next window: ${summary(next)}; R1 decodes ${(await received(r1))?.frameHeight}p, R2 ${(await received(r2))?.frameHeight}p\n`);
     await reference.close();
     reference = undefined;
+  });
+
+  it('a layer switch alone (R2 shrinks its window, then restores it) does not freeze R2 beyond the bound: the old layer flows until the new one\'s keyframe', async () => {
+    const r2 = receivers.get('R2');
+    if (!r2) throw new Error('the room-of-2 step did not run');
+    // A window resize is the cleanest switch: no page starts beside it, so a freeze is the switch's own.
+    for (const { viewport, wants } of [
+      { viewport: { width: 1280, height: 720 }, wants: 360 },
+      { viewport: { width: 1920, height: 1080 }, wants: 720 },
+    ]) {
+      const before = await received(r2);
+      await r2.page.setViewportSize(viewport);
+      await until(async () => (await constraintFor(r2.page, sourceName())) === wants, 10_000, `R2's page to ask for ${wants}p at ${viewport.width}x${viewport.height}`);
+      await until(async () => (await received(r2))?.frameHeight === wants, 20_000, `R2 to decode ${wants}p`);
+      await until(async () => ((await received(r2))?.framesDecoded ?? 0) > (before?.framesDecoded ?? 0) + 30, 5_000, 'frames decoded to keep rising');
+      const after = await received(r2);
+      const frozenMs = ((after?.totalFreezesDuration ?? 0) - (before?.totalFreezesDuration ?? 0)) * 1000;
+      process.stdout.write(`layers: R2 ${before?.frameHeight}p -> ${wants}p on resize: ${(after?.freezeCount ?? 0) - (before?.freezeCount ?? 0)} freezes, ${Math.round(frozenMs)} ms frozen\n`);
+      expect(frozenMs, `R2 frozen while switching ${before?.frameHeight}p -> ${wants}p`).toBeLessThan(SWITCH_FREEZE_BOUND_MS);
+    }
   });
 
   it('room of 5: receivers switch down while frames keep coming, each within its constraint; nobody wants 720p, so the sender stops that encoding and its bridge receives none of it', async () => {
