@@ -144,6 +144,7 @@ describe('simulcast and layer selection like JVB (real Chromium, 2 bridges with 
     }, WINDOW_MS + 2_000, 'the next 4 s window', 500);
     const next = lastWindow();
     expect(next?.limitation, `the sender's quality limitation in the next window (${summary(next)})`).not.toBe('bandwidth');
+    expect(next?.sender ?? 0, `the sender's bitrate in the next window against 80 % of the reference's (${summary(next)})`).toBeGreaterThanOrEqual(0.8 * (next?.reference ?? Infinity));
     process.stdout.write(`layers: ${reachedAfterMs} ms after joining: ${summary(reached)}; next window: ${summary(next)}; R1 decodes ${(await received(r1))?.frameHeight}p, R2 ${(await received(r2))?.frameHeight}p\n`);
     await reference.close();
     reference = undefined;
