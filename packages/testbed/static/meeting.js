@@ -227,6 +227,9 @@ async function onMessage(message) {
       await attachLocalTracks();
       await pc.setLocalDescription(await pc.createAnswer());
       state.ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
+      // A re-offer that lists the simulcast RIDs again resets Chromium's encodings (all active, default
+      // scales and bitrates); lib-jitsi-meet re-applies its encodings after every renegotiation too.
+      if (state.videoSender) await applySenderEncodings();
       renderRemoteVideos();
       updateReceiverConstraints();
       return;

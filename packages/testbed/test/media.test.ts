@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { parseJvbDebug, placementFromDebug } from '@jlt/jitsi';
 import { startTestbed, type Testbed } from '../src/index.js';
-import { conferenceStats, framesDecodedByEndpoint, joinRoom, launchChromium, waitForVideoFrom, type JoinedParticipant } from './browser.js';
+import { until } from '@jlt/core/test-support';
+import { conferenceStats, framesDecodedByEndpoint, joinRoom, launchChromium, videoStats, waitForVideoFrom, type JoinedParticipant } from './browser.js';
 import { getJson, pollUntil } from './ws-client.js';
 
 const silent = { log: () => undefined };
@@ -15,8 +16,12 @@ describe('media through the testbed (real Chromium)', () => {
   beforeAll(async () => {
     browser = await launchChromium();
   });
+  // Each test's pages close when it ends: Chromium's fake camera is one device per browser, opened at
+  // the first page's resolution, so a page left open would set the next test's capture size.
+  afterEach(async () => {
+    for (const p of participants.splice(0)) await p.context.close().catch(() => undefined);
+  });
   afterAll(async () => {
-    for (const p of participants) await p.context.close().catch(() => undefined);
     await browser?.close();
     for (const t of testbeds) await t.stop();
   });
@@ -54,6 +59,42 @@ describe('media through the testbed (real Chromium)', () => {
     expect(stats.bitrate.download).toBeGreaterThan(0);
     expect(await c.page.evaluate(() => (window as unknown as { APP: { conference: { membersCount: number } } }).APP.conference.membersCount)).toBe(3);
     process.stdout.write(`late joiner: first frames from both senders after ${lateJoinerFirstFramesMs} ms\n`);
+  });
+
+  it("a renegotiation keeps the sender's simulcast encodings as the bridge last asked (a joiner's audio re-offers to the sender)", async () => {
+    const testbed = await startTestbed({ bridges: 1, logger: silent });
+    testbeds.push(testbed);
+    // Stage view in a 640x360 window: each viewer asks for the other's camera at 360p, so the 720p
+    // capture's top encoding is off. C sends audio only and keeps A on stage, so A's constraint stays
+    // 360p while C's audio makes the bridge re-offer to A.
+    const view = { viewport: { width: 640, height: 360 } };
+    const stage = 'config.disableTileView=true';
+    const a = await join(testbed, 'reneg', 'A', { ...view, hash: ['config.resolution=720', stage] });
+    const b = await join(testbed, 'reneg', 'B', { ...view, hash: ['config.resolution=720', stage] });
+    const encodings = async (): Promise<string> => JSON.stringify((await videoStats(a.page)).outbound.map((o) => [o.rid, o.active, o.frameHeight]));
+    const topActive = async (): Promise<boolean | undefined> => (await videoStats(a.page)).outbound.find((o) => o.rid === '3')?.active;
+    const bAsks = (): Promise<unknown> => b.page.evaluate(() => (window as unknown as { APP: { conference: { getReceiverConstraints(): unknown } } }).APP.conference.getReceiverConstraints());
+    let seen = '';
+    await until(async () => {
+      seen = `${await encodings()}; B asks ${JSON.stringify(await bAsks())}`;
+      return (await topActive()) === false;
+    }, 15_000, () => `A's 720p encoding to go off once B asks for 360p (rid, active, height: ${seen})`);
+    const transceivers = (): Promise<{ count: number; stable: boolean }> =>
+      a.page.evaluate(() => {
+        const pc = (window as unknown as { APP: { conference: { getPeerConnection(): RTCPeerConnection } } }).APP.conference.getPeerConnection();
+        return { count: pc.getTransceivers().length, stable: pc.signalingState === 'stable' };
+      });
+    const before = (await transceivers()).count;
+    await join(testbed, 'reneg', 'C', { ...view, hash: ['config.startWithVideoMuted=true', stage] });
+    await until(async () => {
+      const t = await transceivers();
+      return t.stable && t.count > before;
+    }, 15_000, "A's renegotiation for C's audio to complete");
+    let last = '';
+    await until(async () => {
+      last = await encodings();
+      return (await topActive()) === false;
+    }, 5_000, () => `A's 720p encoding to be off again after the renegotiation (rid, active, height: ${last})`);
   });
 
   it('2 bridges + octo + split: one conference across both bridges delivers every video to every participant', async () => {
