@@ -230,14 +230,16 @@ describe('simulcast and layer selection like JVB (real Chromium, 2 bridges with 
       expect(height, `${name} on ${bridgeOf(p)}`).toBeLessThanOrEqual(wanted[name] ?? 0);
       expect(await forwardedHeight(p), `${name} on ${bridgeOf(p)}`).toBeLessThanOrEqual(wanted[name] ?? 0);
     }
-    // What the issue means by the unwatched layer stopping: no 720p bytes leave the sender and the
-    // sender's bridge measures no 720p layer. (The total send bitrate need not fall much: a sender that
-    // GoogCC holds back gives the freed bitrate to the lower layers.)
+    // The unwatched layer stops: no 720p bytes leave the sender, the sender's bridge measures no 720p
+    // layer, and the sender's bitrate falls and its bridge's download with it (the sender met the
+    // bandwidth bar above, so GoogCC has no held-back bitrate to hand the lower layers instead).
     const top0 = sentBytes(await videoStats(sender.page), '3').bytes;
     await until(async () => (await senderTopLayerBps()) === 0, 10_000, `${senderBridge?.id} to measure no 720p layer from the sender`);
     const sendAfter = await sendKbps(3_000);
     expect(sentBytes(await videoStats(sender.page), '3').bytes, "the sender's 720p encoding's bytes sent").toBe(top0);
     const downloadAfter = await downloadKbps();
+    expect(sendAfter, "the sender's kbps once nobody watches 720p").toBeLessThan(sendBefore);
+    expect(downloadAfter, `${senderBridge?.id}'s download kbps once nobody watches 720p`).toBeLessThan(downloadBefore);
     process.stdout.write(`layers: sender ${Math.round(sendBefore)} -> ${Math.round(sendAfter)} kbps, ${senderBridge?.id} download ${downloadBefore} -> ${downloadAfter} kbps\n`);
   });
 });
