@@ -382,6 +382,14 @@ function report(results: WayResult[]): void {
   for (const r of results) {
     say(`${WAYS[r.name].label}: over the window, all bots' received video lost ${r.receive.lost} packets, dropped ${r.receive.dropped} frames, sent ${r.receive.plis} PLIs, froze ${r.receive.freezes} times`);
   }
+  say('');
+  say('cores/bot by process kind (where a bot\'s CPU goes; the network service carries every RTP packet between the renderer and the socket):');
+  say('');
+  const kinds = ['renderer', 'network', 'browser', 'gpu', 'audio', 'other', 'node'] as const;
+  say(`| way | ${kinds.join(' | ')} |`);
+  say(`|---|${kinds.map(() => '---|').join('')}`);
+  for (const r of results) say(`| ${WAYS[r.name].label} | ${kinds.map((k) => f((r.usage.coresByKind[k] ?? 0) / bots, 3)).join(' | ')} |`);
+  say('');
   say(`expected fps/bot: ${f((remoteVideos * fps) / bots, 1)} decoded, ${f((conferences * senders * fps) / bots, 1)} encoded; a way well below it was starved of CPU (its cores/bot understate what it needs).`);
   const reference = results.find((r) => r.name === 'agent') ?? results.find((r) => r.name === 'script');
   say('');

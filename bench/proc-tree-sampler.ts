@@ -12,6 +12,37 @@ export interface TreeSample {
   at: number;
   rootPid: number;
   procs: ProcStat[];
+  /** Each process's kind (see `processKind`), by pid. */
+  kinds: ReadonlyMap<number, ProcessKind>;
+}
+
+/** What a process of a bench's tree is: the root (Node) or a Chromium process by its `--type`. */
+export type ProcessKind = 'node' | 'browser' | 'renderer' | 'network' | 'audio' | 'gpu' | 'other';
+
+/** A Chromium process's kind from its command line (`--type=renderer`, `--utility-sub-type=network.mojom.NetworkService`, ...). */
+export function processKind(cmdline: string): ProcessKind {
+  const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
+  if (type === undefined) return 'browser';
+  if (type === 'renderer') return 'renderer';
+  if (type === 'gpu-process') return 'gpu';
+  if (type === 'utility') {
+    if (cmdline.includes('network.mojom.NetworkService')) return 'network';
+    if (cmdline.includes('audio.mojom.AudioService')) return 'audio';
+  }
+  return 'other';
+}
+
+/** Kinds by pid, read once per pid (a command line does not change). */
+const kindCache = new Map<number, ProcessKind>();
+
+async function kindOf(pid: number, rootPid: number): Promise<ProcessKind> {
+  if (pid === rootPid) return 'node';
+  let kind = kindCache.get(pid);
+  if (kind === undefined) {
+    kind = processKind((await readText(`/proc/${pid}/cmdline`))?.replaceAll('\0', ' ') ?? '');
+    kindCache.set(pid, kind);
+  }
+  return kind;
 }
 
 /** Summed PSS of a tree at one moment: the root process and everything below it. */
@@ -37,7 +68,10 @@ export async function pssBytes(pid: number): Promise<number | undefined> {
 /** CPU ticks and RSS of the tree: cheap (one `stat` per process on the machine), taken every second. */
 export async function sampleTree(rootPid: number): Promise<TreeSample> {
   const at = performance.now();
-  return { at, rootPid, procs: processTree(rootPid, await readAllProcStats()) };
+  const procs = processTree(rootPid, await readAllProcStats());
+  const kinds = new Map<number, ProcessKind>();
+  for (const p of procs) kinds.set(p.pid, await kindOf(p.pid, rootPid));
+  return { at, rootPid, procs, kinds };
 }
 
 /**
@@ -63,6 +97,8 @@ export interface TreeUsage {
   childRssBytes: number;
   /** Cores of the whole tree in each interval between consecutive samples. */
   intervalCores: number[];
+  /** Mean cores over the window by process kind (they sum to rootCores + childCores). */
+  coresByKind: Partial<Record<ProcessKind, number>>;
   /** Process count of the tree in the last sample. */
   processes: number;
   pssSamples: number;
@@ -72,11 +108,11 @@ export interface TreeUsage {
  * CPU between two samples: per-process tick deltas; a process first seen in `current` counts all its
  * ticks (it started within the interval), one that exited counts nothing more.
  */
-function ticksBetween(previous: TreeSample, current: TreeSample, isRoot: boolean): number {
+function ticksBetween(previous: TreeSample, current: TreeSample, counts: (p: ProcStat) => boolean): number {
   const before = new Map(previous.procs.map((p) => [p.pid, p.cpuTicks]));
   let ticks = 0;
   for (const p of current.procs) {
-    if ((p.pid === current.rootPid) !== isRoot) continue;
+    if (!counts(p)) continue;
     ticks += Math.max(0, p.cpuTicks - (before.get(p.pid) ?? 0));
   }
   return ticks;
@@ -90,11 +126,15 @@ export function summarize(samples: readonly TreeSample[], pss: readonly PssSampl
   let rootTicks = 0;
   let childTicks = 0;
   const intervalCores: number[] = [];
+  const kindTicks = new Map<ProcessKind, number>();
   for (let i = 1; i < samples.length; i++) {
     const prev = samples[i - 1] as TreeSample;
     const cur = samples[i] as TreeSample;
-    const r = ticksBetween(prev, cur, true);
-    const c = ticksBetween(prev, cur, false);
+    const r = ticksBetween(prev, cur, (p) => p.pid === cur.rootPid);
+    const c = ticksBetween(prev, cur, (p) => p.pid !== cur.rootPid);
+    for (const kind of new Set(cur.kinds.values())) {
+      kindTicks.set(kind, (kindTicks.get(kind) ?? 0) + ticksBetween(prev, cur, (p) => cur.kinds.get(p.pid) === kind));
+    }
     rootTicks += r;
     childTicks += c;
     intervalCores.push((r + c) / CLOCK_TICKS_PER_SECOND / ((cur.at - prev.at) / 1000));
@@ -110,6 +150,7 @@ export function summarize(samples: readonly TreeSample[], pss: readonly PssSampl
     rootRssBytes: mean(samples, (s) => rss(s, true)),
     childRssBytes: mean(samples, (s) => rss(s, false)),
     intervalCores,
+    coresByKind: Object.fromEntries([...kindTicks].map(([kind, ticks]) => [kind, ticks / CLOCK_TICKS_PER_SECOND / seconds])),
     processes: last.procs.length,
     pssSamples: pss.length,
   };
