@@ -66,7 +66,9 @@ const botModeSchema = z
 
 const modeSchema = z
   .strictObject({
-    senders: botModeSchema.default('full'),
+    senders: botModeSchema
+      .default('full')
+      .describe('lite makes a sender\'s receive side lite (as for receivers); it still encodes and sends its own camera like a full sender, because sending a shared clip instead saved no CPU (bench/README.md, shared-encoder)'),
     receivers: botModeSchema.default('full'),
     probes: nonNegativeInt('Per conference, this many bots are full whatever their role says: the last participants to join (receivers before senders)').default(0),
   })
