@@ -391,7 +391,7 @@ function report(results: WayResult[]): void {
   for (const r of results) say(`| ${WAYS[r.name].label} | ${kinds.map((k) => f((r.usage.coresByKind[k] ?? 0) / bots, 3)).join(' | ')} |`);
   say('');
   say(`expected fps/bot: ${f((remoteVideos * fps) / bots, 1)} decoded, ${f((conferences * senders * fps) / bots, 1)} encoded; a way well below it was starved of CPU (its cores/bot understate what it needs).`);
-  const reference = results.find((r) => r.name === 'agent') ?? results.find((r) => r.name === 'script');
+  const reference = results.find((r) => r.name === 'agent') ?? results.find((r) => r.name === 'script') ?? results[0];
   say('');
   say(`bridge load over each window (its RTP totals), and keyframe requests; within 10 % of ${reference === undefined ? 'nothing' : WAYS[reference.name].label} on all four rates = equal load:`);
   say('');
