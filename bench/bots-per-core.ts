@@ -34,8 +34,9 @@ import {
 } from '../packages/agents/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
 import type { BotCheck, DriverConfig, DriverMessage, FrameCounts, WayKind } from './bots-per-core-driver.js';
+import { bridgeLoad, bridgeTotals, type BridgeLoad } from './bridge-load.js';
 import { measureFaroInit, type FaroInitCost } from './faro-init.js';
-import { samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
+import { reapTree, samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -135,43 +136,6 @@ interface WayResult {
   after: Conditions;
 }
 
-/** The bridge's RTP traffic over the window, from its live `/colibri/stats` totals (JVB names). */
-interface BridgeLoad {
-  downloadKbps: number;
-  uploadKbps: number;
-  packetRateDownload: number;
-  packetRateUpload: number;
-  keyframesReceived: number;
-}
-
-interface BridgeTotals {
-  at: number;
-  total_bytes_received: number;
-  total_bytes_sent: number;
-  total_packets_received: number;
-  total_packets_sent: number;
-  total_keyframes_received: number;
-}
-
-async function bridgeTotals(testbed: Testbed): Promise<BridgeTotals> {
-  const bridge = testbed.bridges[0];
-  if (bridge === undefined) throw new BenchFailure('the testbed has no bridge');
-  const response = await fetch(`${bridge.restUrl}/colibri/stats`);
-  return { ...((await response.json()) as Omit<BridgeTotals, 'at'>), at: performance.now() };
-}
-
-function bridgeLoad(before: BridgeTotals, after: BridgeTotals): BridgeLoad {
-  const seconds = (after.at - before.at) / 1000;
-  const rate = (key: keyof Omit<BridgeTotals, 'at'>): number => (after[key] - before[key]) / seconds;
-  return {
-    downloadKbps: (rate('total_bytes_received') * 8) / 1000,
-    uploadKbps: (rate('total_bytes_sent') * 8) / 1000,
-    packetRateDownload: rate('total_packets_received'),
-    packetRateUpload: rate('total_packets_sent'),
-    keyframesReceived: after.total_keyframes_received - before.total_keyframes_received,
-  };
-}
-
 class BenchFailure extends Error {
   constructor(
     message: string,
@@ -204,27 +168,6 @@ aborted.catch(() => undefined);
 
 const PSS_EVERY_MS = 5_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Ends the child and, by pid, any process of its last tree still running under the same name. */
-async function reap(child: ChildProcess, lastTree: readonly ProcStat[]): Promise<void> {
-  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
-  if (child.connected) child.send({ type: 'stop' });
-  if ((await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) === false) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
-  }
-  await sleep(500);
-  const alive = new Map((await readAllProcStats()).map((p) => [p.pid, p.comm]));
-  for (const p of lastTree) {
-    if (p.pid !== child.pid && alive.get(p.pid) === p.comm) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // Exited between the read and the kill.
-      }
-    }
-  }
-}
 
 /** Asks the driver for the bots' frame counters (read outside the sampled window). */
 async function countFrames(child: ChildProcess, name: WayName): Promise<{ counts: FrameCounts; at: number }> {
@@ -328,7 +271,7 @@ async function runWay(name: WayName, index: number, testbed: Testbed, media: Dri
     };
   } finally {
     progress(`${name}: stopping the driver`);
-    await reap(child, lastTree);
+    await reapTree(child, lastTree, 20_000);
     progress(`${name}: driver and browsers gone`);
   }
 }

@@ -4,6 +4,7 @@
  * `smaps_rollup`: shared pages divided among the processes mapping them, so summing PSS over many
  * Chromium processes does not count the shared binary once per process as summing RSS does).
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { CLOCK_TICKS_PER_SECOND, PAGE_BYTES, processTree, readAllProcStats, type ProcStat } from '../packages/agents/dist/index.js';
 
@@ -154,4 +155,30 @@ export function summarize(samples: readonly TreeSample[], pss: readonly PssSampl
     processes: last.procs.length,
     pssSamples: pss.length,
   };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Ends a bench's driver child: asks it to stop, kills it after `graceMs`, then kills by pid any
+ * process of its last sampled tree still running under the same name (browsers it left behind).
+ */
+export async function reapTree(child: ChildProcess, lastTree: readonly ProcStat[], graceMs: number): Promise<void> {
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  if (child.connected) child.send({ type: 'stop' });
+  if ((await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)])) === false) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+  }
+  await sleep(500);
+  const alive = new Map((await readAllProcStats()).map((p) => [p.pid, p.comm]));
+  for (const p of lastTree) {
+    if (p.pid !== child.pid && alive.get(p.pid) === p.comm) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // Exited between the read and the kill.
+      }
+    }
+  }
 }

@@ -38,9 +38,10 @@ import {
 } from '../packages/agents/dist/index.js';
 import { PREJOIN_JOIN_BUTTON, PREJOIN_NAME_INPUT } from '../packages/jitsi/dist/index.js';
 import { startTestbed, type Testbed } from '../packages/testbed/dist/index.js';
+import { bridgeLoad, bridgeTotals, type BridgeLoad } from './bridge-load.js';
 import { clipRequestFor, encodeClipIn, LITE_SENDER_GLOBAL, liteSenderScript, type LiteSendTotals, type SenderClip } from './lite-sender-page.js';
 import { chromium, type Browser, type Page } from './playwright.js';
-import { samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
+import { reapTree, samplePss, sampleTree, summarize, type PssSample, type TreeSample, type TreeUsage } from './proc-tree-sampler.js';
 
 type WayName = 'full' | 'still' | 'lite' | 'audio';
 const WAY_LABELS: Record<WayName, string> = {
@@ -307,21 +308,6 @@ async function main(): Promise<void> {
     return `load ${loadavg()[0]?.toFixed(1) ?? '?'}, CPU pressure ${/^some avg10=([\d.]+)/m.exec(psi)?.[1] ?? 'n/a'} %`;
   };
 
-  interface BridgeTotals {
-    at: number;
-    total_bytes_received: number;
-    total_bytes_sent: number;
-    total_packets_received: number;
-    total_packets_sent: number;
-    total_keyframes_received: number;
-  }
-  const bridgeTotals = async (testbed: Testbed): Promise<BridgeTotals> => {
-    const bridge = testbed.bridges[0];
-    if (bridge === undefined) throw new Error('the testbed has no bridge');
-    const response = await fetch(`${bridge.restUrl}/colibri/stats`);
-    return { ...((await response.json()) as Omit<BridgeTotals, 'at'>), at: performance.now() };
-  };
-
   interface Phase {
     seconds: number;
     receiver: InboundVideo[];
@@ -337,7 +323,7 @@ async function main(): Promise<void> {
     window: Phase;
     /** The receiver over the layer switches: down, then up. */
     switching: Phase & { downMs: number | undefined; upMs: number | undefined; heights: string };
-    bridge: { downKbps: number; upKbps: number; packetsDown: number; packetsUp: number; keyframes: number };
+    bridge: BridgeLoad;
     conditions: string;
   }
 
@@ -376,21 +362,6 @@ async function main(): Promise<void> {
       15_000,
     );
 
-  const reap = async (child: ChildProcess, lastTree: readonly ProcStat[]): Promise<void> => {
-    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
-    if (child.connected) child.send({ type: 'stop' });
-    if (!(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]))) child.kill('SIGKILL');
-    await sleep(300);
-    const alive = new Map((await readAllProcStats()).map((p) => [p.pid, p.comm]));
-    for (const p of lastTree) {
-      if (p.pid === child.pid || alive.get(p.pid) !== p.comm) continue;
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // Exited between the read and the kill.
-      }
-    }
-  };
 
   async function runWay(way: WayName, index: number, testbed: Testbed, receiverBrowser: Browser, media: Media): Promise<WayResult> {
     const room = `sharedenc-${index + 1}-${way}`;
@@ -475,8 +446,6 @@ async function main(): Promise<void> {
         await sleep(2000);
       }
       const receiverSwitched = await page.evaluate(readReceiver);
-      const bs = (bridgeAfter.at - bridgeBefore.at) / 1000;
-      const rate = (k: keyof Omit<BridgeTotals, 'at'>): number => (bridgeAfter[k] - bridgeBefore[k]) / bs;
       return {
         way,
         usage: summarize(samples, pss),
@@ -492,18 +461,12 @@ async function main(): Promise<void> {
           upMs,
           heights: `${settled} -> ${down} -> ${receiverSwitched.map((s) => s.frameHeight).join(',')}`,
         },
-        bridge: {
-          downKbps: (rate('total_bytes_received') * 8) / 1000,
-          upKbps: (rate('total_bytes_sent') * 8) / 1000,
-          packetsDown: rate('total_packets_received'),
-          packetsUp: rate('total_packets_sent'),
-          keyframes: bridgeAfter.total_keyframes_received - bridgeBefore.total_keyframes_received,
-        },
+        bridge: bridgeLoad(bridgeBefore, bridgeAfter),
         conditions,
       };
     } finally {
       await receiverContext.close().catch(() => undefined);
-      await reap(child, lastTree);
+      await reapTree(child, lastTree, 15_000);
       progress(`${way}: senders gone`);
     }
   }
@@ -555,10 +518,10 @@ async function main(): Promise<void> {
     say('| way | bridge down kbps | up kbps | packets/s down | up | keyframes at bridge | vs full (max deviation) |');
     say('|---|---|---|---|---|---|---|');
     for (const r of results) {
-      const v = [r.bridge.downKbps, r.bridge.upKbps, r.bridge.packetsDown, r.bridge.packetsUp];
-      const bv = base === undefined ? v : [base.bridge.downKbps, base.bridge.upKbps, base.bridge.packetsDown, base.bridge.packetsUp];
+      const v = [r.bridge.downloadKbps, r.bridge.uploadKbps, r.bridge.packetRateDownload, r.bridge.packetRateUpload];
+      const bv = base === undefined ? v : [base.bridge.downloadKbps, base.bridge.uploadKbps, base.bridge.packetRateDownload, base.bridge.packetRateUpload];
       const dev = Math.max(...v.map((x, i) => Math.abs(x / (bv[i] ?? x) - 1)));
-      say(`| ${r.way} | ${f(r.bridge.downKbps, 0)} | ${f(r.bridge.upKbps, 0)} | ${f(r.bridge.packetsDown, 0)} | ${f(r.bridge.packetsUp, 0)} | ${r.bridge.keyframes} | ${f(dev * 100, 1)} % |`);
+      say(`| ${r.way} | ${f(r.bridge.downloadKbps, 0)} | ${f(r.bridge.uploadKbps, 0)} | ${f(r.bridge.packetRateDownload, 0)} | ${f(r.bridge.packetRateUpload, 0)} | ${r.bridge.keyframesReceived} | ${f(dev * 100, 1)} % |`);
     }
     say('');
     say('the full receiver (tile view, all senders), over the window and then over the layer switches (window 1280x720 -> 240x135 -> 1280x720):');
