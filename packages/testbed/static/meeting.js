@@ -227,8 +227,9 @@ async function onMessage(message) {
       await attachLocalTracks();
       await pc.setLocalDescription(await pc.createAnswer());
       state.ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
-      // A re-offer that lists the simulcast RIDs again resets Chromium's encodings (all active, default
-      // scales and bitrates); lib-jitsi-meet re-applies its encodings after every renegotiation too.
+      // Encodings are set once the answer is applied, after every offer: a re-offer that lists the
+      // simulcast RIDs again resets Chromium's encodings (all active, default scales and bitrates), and
+      // lib-jitsi-meet re-applies its encodings after every renegotiation too.
       if (state.videoSender) await applySenderEncodings();
       renderRemoteVideos();
       updateReceiverConstraints();
@@ -262,7 +263,6 @@ async function attachLocalTracks() {
     if (track.kind !== 'video') continue;
     state.videoSender = t.sender;
     state.encodings = cameraSimulcastEncodings(captureHeight(), maxBitratesVideo);
-    await applySenderEncodings();
   }
 }
 
