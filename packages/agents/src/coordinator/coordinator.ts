@@ -23,7 +23,7 @@ import {
   type Sample,
 } from '@jlt/core';
 import type { MessageChannel } from '../transport/channel.js';
-import { botCostUnits } from '../worker/bot-costs.js';
+import { botCostUnits, botsCostUnits } from '../worker/bot-costs.js';
 import { DEFAULT_BOT_BUDGET, botsFittingCores } from '../worker/capacity.js';
 import { shardPlan, type ShardOptions } from './shard.js';
 import { tokensMatch } from './token.js';
@@ -156,6 +156,8 @@ export class Coordinator {
   private heldAckTimer: NodeJS.Timeout | undefined;
   /** A bot's share of an agent's capacity: the bench's measured cost of the scenario's browser and the bot's mode. */
   private readonly botCost = (bot: PlannedBot): number => botCostUnits(this.options.scenario.bots.browser, bot.mode);
+  /** The capacity an agent's assigned bots take, in the same units. */
+  private readonly assignedCost = (bots: readonly PlannedBot[]): number => botsCostUnits(this.options.scenario.bots.browser, bots.map((bot) => bot.mode));
 
   constructor(private readonly options: CoordinatorOptions) {
     this.now = options.now ?? Date.now;
@@ -233,7 +235,7 @@ export class Coordinator {
         });
         log.log('info', `agent ${agent.id} (${agent.name}) runs ${agent.bots.length} bots`);
         const fits = botsFittingCores(agent.capacity!.cores);
-        if (agent.bots.reduce((sum, bot) => sum + this.botCost(bot), 0) > fits + 1e-9) {
+        if (this.assignedCost(agent.bots) > fits + 1e-9) {
           this.emitEvent(
             AGENT_OVERSUBSCRIBED_EVENT,
             'warn',
@@ -525,7 +527,7 @@ export class Coordinator {
     try {
       sharded = shardPlan(
         orphans,
-        survivors.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots, assigned: a.bots.reduce((sum, bot) => sum + this.botCost(bot), 0) })),
+        survivors.map((a) => ({ id: a.id!, maxBots: a.capacity!.maxBots, assigned: this.assignedCost(a.bots) })),
         this.options.shard,
         this.botCost,
       );
